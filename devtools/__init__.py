@@ -1,0 +1,1 @@
+"""Development-only tools (Graph simulator, Azurite launcher, local host). Excluded from deployment."""

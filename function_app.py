@@ -1,0 +1,10 @@
+"""The function app: builds the app and registers the blueprints. Nothing else happens at import."""
+
+import azure.functions as func
+
+from functions.scanning import bp as scanning_bp
+from functions.tenants_api import bp as tenants_bp
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+app.register_functions(scanning_bp)
+app.register_functions(tenants_bp)

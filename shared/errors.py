@@ -1,0 +1,90 @@
+"""One exception hierarchy with stable error codes; the HTTP layer maps codes to statuses."""
+
+from __future__ import annotations
+
+
+class DriftError(Exception):
+    """Base of every error the app raises on purpose; `code` is stable and safe to show."""
+
+    code = "internal_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SettingsError(DriftError):
+    """A missing or invalid app setting, named."""
+
+    code = "configuration_error"
+
+    def __init__(self, setting: str, problem: str) -> None:
+        super().__init__(f"App setting {setting} {problem}")
+        self.setting = setting
+
+
+class ValidationError(DriftError):
+    """Bad input from a caller."""
+
+    code = "bad_request"
+
+    def __init__(self, message: str, code: str = "bad_request") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class NotFoundError(DriftError):
+    """Unknown, or not visible to the caller (the two answer alike)."""
+
+    code = "not_found"
+
+
+class ConflictError(DriftError):
+    """The request conflicts with the current state."""
+
+    code = "conflict"
+
+    def __init__(self, message: str, code: str = "conflict") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class PreconditionFailedError(DriftError):
+    """An If-Match / ETag precondition did not hold."""
+
+    code = "precondition_failed"
+
+
+class AuthenticationError(DriftError):
+    """No acceptable identity."""
+
+    code = "unauthenticated"
+
+
+class ForbiddenError(DriftError):
+    """Identity present, role missing."""
+
+    code = "forbidden"
+
+
+class ScanBusyError(DriftError):
+    """Another scan of the same tenant and scope holds the lock; the message is retried later."""
+
+    code = "scan_busy"
+
+
+class GraphError(DriftError):
+    """A Graph read failed; `code` is one of the stable scan error codes of DESIGN §4."""
+
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+class SnapshotError(DriftError):
+    """A snapshot blob could not be read or did not match the schema."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code

@@ -1,0 +1,53 @@
+"""The imperative shell's wiring: storage adapters built once per process, on first use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from shared.storage.clients import StorageClients, StorageConfig
+from shared.storage.locks import ScopeLocks
+from shared.storage.registry import TenantRegistry
+from shared.storage.runs import RunStore
+from shared.storage.snapshots import SnapshotStore
+
+
+@dataclass
+class Services:
+    """Every storage adapter the functions use."""
+
+    clients: StorageClients
+
+    @cached_property
+    def tenants(self) -> TenantRegistry:
+        return TenantRegistry(self.clients)
+
+    @cached_property
+    def runs(self) -> RunStore:
+        return RunStore(self.clients)
+
+    @cached_property
+    def locks(self) -> ScopeLocks:
+        return ScopeLocks(self.clients)
+
+    @cached_property
+    def snapshots(self) -> SnapshotStore:
+        return SnapshotStore(self.clients)
+
+
+_current: Services | None = None
+_current_config: StorageConfig | None = None
+_lock = threading.Lock()
+
+
+def get_services(env: Mapping[str, str] | None = None) -> Services:
+    """The process's Services for the current settings (rebuilt if the storage settings change)."""
+    global _current, _current_config
+    config = StorageConfig.from_env(env)
+    with _lock:
+        if _current is None or _current_config != config:
+            _current = Services(StorageClients(config))
+            _current_config = config
+        return _current

@@ -1,0 +1,1 @@
+"""Storage adapters: snapshot blobs, registry / runs / locks tables, the scan queue."""

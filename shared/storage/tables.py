@@ -1,0 +1,52 @@
+"""Table helpers: create-once table clients and JSON properties within Table Storage limits."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+from azure.core.exceptions import ResourceExistsError
+from azure.data.tables import TableClient
+
+from shared.storage.clients import StorageClients
+
+# Table Storage limits (Azurite does not enforce them; we do).
+MAX_PROPERTY_BYTES = 64 * 1024
+MAX_ENTITY_BYTES = 1024 * 1024
+MAX_BATCH_ENTITIES = 100
+MAX_BATCH_BYTES = 4 * 1024 * 1024
+
+_created: set[tuple[object, str]] = set()
+_lock = threading.Lock()
+
+
+def table_client(clients: StorageClients, name: str) -> TableClient:
+    """A client for a prefixed table, creating the table the first time this process asks."""
+    full = clients.table_name(name)
+    client = clients.table.get_table_client(full)
+    marker = (clients.config, full)
+    if marker not in _created:
+        with _lock:
+            if marker not in _created:
+                try:
+                    clients.table.create_table(full)
+                except ResourceExistsError:
+                    pass
+                _created.add(marker)
+    return client
+
+
+def dump_json(value: Any) -> str:
+    """Compact JSON for a string property; refuses anything over the 64 KB property limit."""
+    text = json.dumps(value, separators=(",", ":"), sort_keys=True)
+    if len(text.encode("utf-16-le")) > MAX_PROPERTY_BYTES:
+        raise ValueError(f"property of {len(text)} characters exceeds the 64 KB Table Storage limit")
+    return text
+
+
+def load_json(value: Any, default: Any) -> Any:
+    """Parse a JSON string property written by dump_json."""
+    if not isinstance(value, str) or not value:
+        return default
+    return json.loads(value)
