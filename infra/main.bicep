@@ -2,7 +2,7 @@
 //
 //   az deployment group create -g <rg> -f infra/main.bicep -p infra/main.parameters.json ...
 //
-// Then publish the code and run infra/scripts/post-deploy.sh (docs/deploy.md walks through it).
+// Then publish the code and run infra/scripts/post-deploy.sh (README.md, Deploy to Azure walks through it).
 // Nothing here holds a shared key or a stored secret where an identity will do: storage
 // refuses shared keys, Application Insights refuses instrumentation-key ingestion, Graph is
 // reached through the managed identity as a federated credential, and the only secret the
@@ -264,7 +264,7 @@ output keyVaultName string = keyVault.outputs.name
 output eventGridSystemTopicName string = eventGrid.outputs.name
 output identityClientId string = identity.outputs.clientId
 output identityPrincipalId string = identity.outputs.principalId
-// Values of the federated credential to add to the Graph app registration (docs/deploy.md).
+// Values of the federated credential to add to the Graph app registration (README.md, Deploy to Azure).
 output federatedCredentialIssuer string = homeTenantIssuer
 output federatedCredentialSubject string = identity.outputs.principalId
 output federatedCredentialAudience string = 'api://AzureADTokenExchange'

@@ -1,6 +1,6 @@
 // The one user-assigned managed identity of the app. It reaches storage, Application Insights
 // and Key Vault through the role assignments in roles.bicep, and is the federated credential
-// of the multi-tenant Graph app registration (see docs/deploy.md).
+// of the multi-tenant Graph app registration (see README.md, Deploy to Azure).
 
 @description('Name of the user-assigned managed identity.')
 param name string
