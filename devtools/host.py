@@ -76,6 +76,7 @@ class LocalHost:
         self.connection_string = connection_string
         self.functions = {f.get_function_name(): f for f in index_functions(app)}
         self.routes: list[HttpRoute] = []
+        self._receipts: set[tuple[str, str, str]] = set()
         for name, fn in self.functions.items():
             trigger = fn.get_trigger()
             if trigger.get_binding_name() == "httpTrigger":
@@ -169,6 +170,61 @@ class LocalHost:
                     client.delete_message(message)
                 continue
             client.delete_message(message)
+        return delivered
+
+    # --- blobs ------------------------------------------------------------------------------
+    def blob_functions(self) -> list[tuple[str, str]]:
+        """(function name, path pattern) of every blob trigger."""
+        out = []
+        for name, fn in self.functions.items():
+            trigger = fn.get_trigger()
+            if trigger.get_binding_name() == "blobTrigger":
+                out.append((name, str(trigger.get_dict_repr()["path"])))
+        return out
+
+    def skip_existing_blobs(self) -> int:
+        """Treat every blob present now as delivered (a host that has already processed them)."""
+        from azure.storage.blob import BlobServiceClient
+
+        service = BlobServiceClient.from_connection_string(self.connection_string)
+        skipped = 0
+        for name, path in self.blob_functions():
+            client = service.get_container_client(path.partition("/")[0])
+            if client.exists():
+                for blob in client.list_blobs():
+                    self._receipts.add((name, blob.name, blob.etag))
+                    skipped += 1
+        return skipped
+
+    def deliver_new_blobs(self) -> int:
+        """Deliver every blob not delivered before (by name and ETag, like the host's receipts)."""
+        from azure.storage.blob import BlobServiceClient
+
+        service = BlobServiceClient.from_connection_string(self.connection_string)
+        delivered = 0
+        for name, path in self.blob_functions():
+            container, _, pattern = path.partition("/")
+            regex = _compile_route(pattern)
+            client = service.get_container_client(container)
+            if not client.exists():
+                continue
+            for blob in sorted(client.list_blobs(), key=lambda b: b.name):
+                receipt = (name, blob.name, blob.etag)
+                if receipt in self._receipts or not regex.match(blob.name):
+                    continue
+                data = client.download_blob(blob.name).readall()
+                stream = func.blob.InputStream(
+                    data=data, name=f"{container}/{blob.name}", uri=client.url + "/" + blob.name, length=len(data)
+                )
+                for attempt in range(1, MAX_DEQUEUE_COUNT + 1):
+                    try:
+                        self.invoke(name, stream)
+                        break
+                    except Exception as exc:  # the host retries a failing blob trigger, then gives up
+                        log.warning("%s failed on %s (attempt %d): %s", name, blob.name, attempt, exc)
+                        stream = func.blob.InputStream(data=data, name=f"{container}/{blob.name}", length=len(data))
+                self._receipts.add(receipt)
+                delivered += 1
         return delivered
 
     # --- http -------------------------------------------------------------------------------

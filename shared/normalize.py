@@ -34,6 +34,7 @@ _KEY_FIELDS: Final = (
     "cidrAddress",
     "bundleId",
     "packageId",
+    "ruleName",
 )
 
 

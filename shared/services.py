@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from shared.storage.clients import StorageClients, StorageConfig
+from shared.storage.findings import BaselineStore, FindingStore, HistoryStore, SummaryStore
 from shared.storage.locks import ScopeLocks
 from shared.storage.registry import TenantRegistry
 from shared.storage.runs import RunStore
@@ -35,6 +36,22 @@ class Services:
     @cached_property
     def snapshots(self) -> SnapshotStore:
         return SnapshotStore(self.clients)
+
+    @cached_property
+    def findings(self) -> FindingStore:
+        return FindingStore(self.clients)
+
+    @cached_property
+    def history(self) -> HistoryStore:
+        return HistoryStore(self.clients)
+
+    @cached_property
+    def summaries(self) -> SummaryStore:
+        return SummaryStore(self.clients)
+
+    @cached_property
+    def baselines(self) -> BaselineStore:
+        return BaselineStore(self.clients)
 
 
 _current: Services | None = None

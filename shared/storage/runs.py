@@ -136,6 +136,30 @@ class RunStore:
             entity["startedAt"] = started_at
         self._table.upsert_entity(entity, mode=UpdateMode.MERGE)
 
+    def latest_completed_before(self, tenant_id: str, scope_key: str, run_id: str) -> RunRecord | None:
+        """The rolling baseline: the newest `completed` run of the scope that is older than `run_id`."""
+        entities = self._table.query_entities(
+            "PartitionKey eq @t and RowKey gt @k and scopeKey eq @s and status eq 'completed'",
+            parameters={"t": tenant_id, "k": newest_first_key(run_id), "s": scope_key},
+            results_per_page=1,
+        )
+        for entity in entities:
+            return _from_entity(entity)
+        return None
+
+    def mark_unreadable(self, tenant_id: str, run_id: str, error_code: str) -> None:
+        """A run whose snapshot cannot be read is failed, with the reader's stable code."""
+        entity = {
+            "PartitionKey": tenant_id,
+            "RowKey": newest_first_key(run_id),
+            "runId": run_id,
+            "status": "failed",
+            "errorCode": error_code,
+            "driftStatus": "failed",
+            "driftErrorCode": error_code,
+        }
+        self._table.upsert_entity(entity, mode=UpdateMode.MERGE)
+
     def set_drift(self, tenant_id: str, run_id: str, status: str, error_code: str | None) -> None:
         """Record what drift detection made of this run's snapshot."""
         entity = {
@@ -147,9 +171,7 @@ class RunStore:
         try:
             self._table.update_entity(entity, mode=UpdateMode.MERGE, match_condition=MatchConditions.Unconditionally)
         except ResourceNotFoundError:
-            entity["runId"] = run_id
-            entity["status"] = "failed"
-            self._table.upsert_entity(entity, mode=UpdateMode.MERGE)
+            pass
 
     def list(self, tenant_id: str, limit: int = 50) -> list[RunRecord]:
         """Newest first."""

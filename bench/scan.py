@@ -1,0 +1,172 @@
+"""Benchmark: scan a 1,500-object tenant at 20 ms simulated latency (DESIGN §8). Prints JSON.
+
+Compares, in the same run and against the same simulator, our client (concurrency cap, `$expand`,
+`$batch`, operation budget) with a one-request-at-a-time client that sends every follow-up as its own
+GET. Reports round trips per object, the wall-time ratio and the busiest 20 s window of operations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from devtools.graphsim import GraphSimulator, generate_tenant
+from shared.contracts import CONTRACTS
+from shared.graph.auth import StaticTokenProvider
+from shared.graph.client import GraphClient, GraphResponse, build_graph_client
+from shared.scanner import TypeReader
+
+SECRET = "bench-token"
+
+
+class OneAtATimeClient(GraphClient):
+    """The baseline: no $batch, one request in flight (follow-ups become single GETs, in order)."""
+
+    async def batch(self, version: str, relative_urls: Sequence[str]) -> list[GraphResponse]:
+        out: list[GraphResponse] = []
+        for url in relative_urls:
+            out.append(await self._send_get(self.url(version, url.lstrip("/"))))
+        return out
+
+    async def _send_get(self, url: str) -> GraphResponse:
+        from kiota_abstractions.method import Method
+
+        return await self._send(Method.GET, url)
+
+
+def _serve(conn: Any, tenant_id: str, objects: int, latency_ms: int) -> None:
+    """The simulator in its own process (Graph is remote: it must not share our GIL)."""
+    with GraphSimulator(token_secret=SECRET) as sim:
+        sim.add_tenant(tenant_id, generate_tenant(seed=2026, size=objects))
+        sim.faults.latency(latency_ms)
+        conn.send(sim.base_url)
+        while True:
+            command = conn.recv()
+            if command == "reset":
+                sim.stats.reset()
+                conn.send(True)
+            elif command == "stats":
+                conn.send(
+                    {
+                        "http": sim.stats.http_requests_for(tenant_id),
+                        "ops": sim.stats.operations_for(tenant_id),
+                        "window": sim.stats.max_ops_in_window(tenant_id, 20.0),
+                    }
+                )
+            else:
+                return
+
+
+class RemoteSimulator:
+    """Talks to the simulator process."""
+
+    def __init__(self, tenant_id: str, objects: int, latency_ms: int) -> None:
+        parent, child = multiprocessing.Pipe()
+        self._conn = parent
+        self._process = multiprocessing.Process(
+            target=_serve, args=(child, tenant_id, objects, latency_ms), daemon=True
+        )
+        self._process.start()
+        self.base_url: str = parent.recv()
+
+    def reset(self) -> None:
+        self._conn.send("reset")
+        self._conn.recv()
+
+    def stats(self) -> dict[str, int]:
+        self._conn.send("stats")
+        return dict(self._conn.recv())
+
+    def stop(self) -> None:
+        self._conn.send("stop")
+        self._process.join(timeout=10)
+
+
+def _client(tenant_id: str, env: dict[str, str], sequential: bool) -> GraphClient:
+    client = build_graph_client(tenant_id, env, auth_provider=StaticTokenProvider(SECRET, tenant_id))
+    if sequential:
+        client.__class__ = OneAtATimeClient
+    return client
+
+
+async def _read_all(client: GraphClient, selection: list[str], sequential: bool) -> int:
+    objects = 0
+    try:
+        if sequential:
+            for policy_type in selection:
+                objects += len(await TypeReader(client, CONTRACTS[policy_type]).read())
+        else:
+            results = await asyncio.gather(*(TypeReader(client, CONTRACTS[t]).read() for t in selection))
+            objects = sum(len(r) for r in results)
+    finally:
+        await client.close()
+    return objects
+
+
+def _measure(sim: RemoteSimulator, tenant_id: str, env: dict[str, str], sequential: bool) -> dict[str, Any]:
+    sim.reset()
+    client = _client(tenant_id, env, sequential)
+    started = time.perf_counter()
+    objects = asyncio.run(_read_all(client, sorted(CONTRACTS), sequential))
+    wall = time.perf_counter() - started
+    seen = sim.stats()
+    return {
+        "objects": objects,
+        "wallSeconds": round(wall, 3),
+        "httpRoundTrips": seen["http"],
+        "graphOperations": seen["ops"],
+        "roundTripsPerObject": round(seen["http"] / max(objects, 1), 4),
+        "maxOperationsIn20s": seen["window"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--objects", type=int, default=1500)
+    parser.add_argument("--latency-ms", type=int, default=20)
+    parser.add_argument("--budget", type=int, default=800, help="GRAPH_REQUEST_BUDGET (operations per 20 s)")
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args(argv)
+
+    tenant_id = str(uuid.uuid4())
+    sim = RemoteSimulator(tenant_id, args.objects, args.latency_ms)
+    try:
+        env = {
+            "GRAPH_BASE_URL": sim.base_url,
+            "GRAPH_MAX_CONCURRENCY": str(args.concurrency),
+            "GRAPH_REQUEST_BUDGET": str(args.budget),
+            "GRAPH_TIMEOUT_SECONDS": "60",
+        }
+        ours = _measure(sim, tenant_id, env, sequential=False)
+        baseline = _measure(sim, tenant_id, {**env, "GRAPH_MAX_CONCURRENCY": "1"}, sequential=True)
+    finally:
+        sim.stop()
+    ratio = ours["wallSeconds"] / baseline["wallSeconds"]
+    report = {
+        "benchmark": "scan",
+        "latencyMs": args.latency_ms,
+        "budgetPer20s": args.budget,
+        "concurrency": args.concurrency,
+        "ours": ours,
+        "oneAtATime": baseline,
+        "wallTimeRatio": round(ratio, 4),
+        "targets": {
+            "roundTripsPerObject<=1.3": ours["roundTripsPerObject"] <= 1.3,
+            "wallTimeRatio<=0.1": ratio <= 0.1,
+            "neverAboveBudget": ours["maxOperationsIn20s"] <= args.budget,
+            "sameObjects": ours["objects"] == baseline["objects"] == args.objects,
+        },
+    }
+    print(json.dumps(report, indent=2))
+    return 0 if all(report["targets"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

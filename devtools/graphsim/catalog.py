@@ -1,0 +1,400 @@
+"""What the simulator serves: collections, their API versions, navigation properties and paging.
+
+A *bucket* is a stored collection path (``deviceManagement/configurationPolicies``). A *type key*
+names a policy type of the app and maps to one or more buckets (app protection has three platform
+buckets, app configuration two). ``deviceAppManagement/managedAppPolicies`` is a virtual union view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BETA = "beta"
+V1 = "v1.0"
+VERSIONS: frozenset[str] = frozenset({BETA, V1})
+BOTH: frozenset[str] = VERSIONS
+BETA_ONLY: frozenset[str] = frozenset({BETA})
+
+DEFAULT_PAGE_SIZE = 100
+SETTINGS_CATALOG_PAGE_SIZE = 25
+MAX_TOP = 999
+
+
+@dataclass(frozen=True)
+class Nav:
+    """A navigation property: returned only when expanded, or fetched by its own path."""
+
+    name: str
+    single: bool = False
+    page_size: int = DEFAULT_PAGE_SIZE
+    max_top: int = MAX_TOP
+    children: tuple[Nav, ...] = ()
+    entity_type: str = ""
+
+    def child(self, name: str) -> Nav | None:
+        return next((n for n in self.children if n.name == name), None)
+
+
+@dataclass(frozen=True)
+class CollectionSpec:
+    """One servable collection (or singleton)."""
+
+    path: str
+    type_key: str | None
+    entity_type: str
+    versions: frozenset[str]
+    navs: tuple[Nav, ...] = ()
+    page_size: int = DEFAULT_PAGE_SIZE
+    max_top: int = MAX_TOP
+    detail_only: tuple[str, ...] = ()
+    singleton: bool = False
+    virtual: bool = False
+    count_and_tips: bool = False
+    intune: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def nav(self, name: str) -> Nav | None:
+        return next((n for n in self.navs if n.name == name), None)
+
+
+ASSIGNMENTS = Nav("assignments", entity_type="assignment")
+
+_SPECS: tuple[CollectionSpec, ...] = (
+    CollectionSpec(
+        "deviceManagement/configurationPolicies",
+        "settingsCatalogPolicy",
+        "microsoft.graph.deviceManagementConfigurationPolicy",
+        BETA_ONLY,
+        navs=(
+            Nav("settings", page_size=SETTINGS_CATALOG_PAGE_SIZE, max_top=SETTINGS_CATALOG_PAGE_SIZE),
+            ASSIGNMENTS,
+        ),
+        page_size=SETTINGS_CATALOG_PAGE_SIZE,
+        max_top=SETTINGS_CATALOG_PAGE_SIZE,
+        count_and_tips=True,
+    ),
+    CollectionSpec(
+        "deviceManagement/deviceConfigurations",
+        "deviceConfiguration",
+        "microsoft.graph.deviceConfiguration",
+        BOTH,
+        navs=(ASSIGNMENTS,),
+    ),
+    CollectionSpec(
+        "deviceManagement/deviceCompliancePolicies",
+        "deviceCompliancePolicy",
+        "microsoft.graph.deviceCompliancePolicy",
+        BOTH,
+        navs=(
+            ASSIGNMENTS,
+            Nav("scheduledActionsForRule", children=(Nav("scheduledActionConfigurations"),)),
+        ),
+    ),
+    CollectionSpec(
+        "deviceManagement/groupPolicyConfigurations",
+        "groupPolicyConfiguration",
+        "microsoft.graph.groupPolicyConfiguration",
+        BETA_ONLY,
+        navs=(
+            ASSIGNMENTS,
+            Nav(
+                "definitionValues",
+                children=(
+                    Nav("definition", single=True),
+                    Nav("presentationValues", children=(Nav("presentation", single=True),)),
+                ),
+            ),
+        ),
+    ),
+    CollectionSpec(
+        "deviceManagement/intents",
+        "endpointSecurityIntent",
+        "microsoft.graph.deviceManagementIntent",
+        BETA_ONLY,
+        navs=(ASSIGNMENTS, Nav("settings"), Nav("categories", children=(Nav("settings"),))),
+    ),
+    CollectionSpec(
+        "deviceAppManagement/managedAppPolicies",
+        "appProtectionPolicy",
+        "microsoft.graph.managedAppPolicy",
+        BOTH,
+        virtual=True,
+    ),
+    CollectionSpec(
+        "deviceAppManagement/iosManagedAppProtections",
+        "appProtectionPolicy",
+        "microsoft.graph.iosManagedAppProtection",
+        BOTH,
+        navs=(Nav("apps"), ASSIGNMENTS),
+    ),
+    CollectionSpec(
+        "deviceAppManagement/androidManagedAppProtections",
+        "appProtectionPolicy",
+        "microsoft.graph.androidManagedAppProtection",
+        BOTH,
+        navs=(Nav("apps"), ASSIGNMENTS),
+    ),
+    CollectionSpec(
+        "deviceAppManagement/windowsManagedAppProtections",
+        "appProtectionPolicy",
+        "microsoft.graph.windowsManagedAppProtection",
+        BETA_ONLY,
+        navs=(Nav("apps"), ASSIGNMENTS),
+    ),
+    CollectionSpec(
+        "deviceAppManagement/mobileAppConfigurations",
+        "mobileAppConfiguration",
+        "microsoft.graph.managedDeviceMobileAppConfiguration",
+        BOTH,
+        navs=(ASSIGNMENTS,),
+    ),
+    CollectionSpec(
+        "deviceAppManagement/targetedManagedAppConfigurations",
+        "mobileAppConfiguration",
+        "microsoft.graph.targetedManagedAppConfiguration",
+        BOTH,
+        navs=(Nav("apps"), ASSIGNMENTS),
+    ),
+    CollectionSpec(
+        "deviceManagement/deviceManagementScripts",
+        "deviceManagementScript",
+        "microsoft.graph.deviceManagementScript",
+        BETA_ONLY,
+        navs=(ASSIGNMENTS,),
+        detail_only=("scriptContent",),
+    ),
+    CollectionSpec(
+        "deviceManagement/deviceShellScripts",
+        "deviceShellScript",
+        "microsoft.graph.deviceShellScript",
+        BETA_ONLY,
+        navs=(ASSIGNMENTS,),
+        detail_only=("scriptContent",),
+    ),
+    CollectionSpec(
+        "deviceManagement/deviceHealthScripts",
+        "deviceHealthScript",
+        "microsoft.graph.deviceHealthScript",
+        BETA_ONLY,
+        navs=(ASSIGNMENTS,),
+        detail_only=("detectionScriptContent", "remediationScriptContent"),
+    ),
+    CollectionSpec(
+        "deviceManagement/windowsAutopilotDeploymentProfiles",
+        "windowsAutopilotDeploymentProfile",
+        "microsoft.graph.windowsAutopilotDeploymentProfile",
+        BETA_ONLY,
+        navs=(ASSIGNMENTS,),
+    ),
+    CollectionSpec(
+        "deviceManagement/deviceEnrollmentConfigurations",
+        "deviceEnrollmentConfiguration",
+        "microsoft.graph.deviceEnrollmentConfiguration",
+        BOTH,
+        navs=(ASSIGNMENTS,),
+    ),
+    CollectionSpec(
+        "deviceManagement/windowsFeatureUpdateProfiles",
+        "windowsFeatureUpdateProfile",
+        "microsoft.graph.windowsFeatureUpdateProfile",
+        BETA_ONLY,
+        navs=(ASSIGNMENTS,),
+    ),
+    CollectionSpec(
+        "deviceManagement/windowsQualityUpdateProfiles",
+        "windowsQualityUpdateProfile",
+        "microsoft.graph.windowsQualityUpdateProfile",
+        BETA_ONLY,
+        navs=(ASSIGNMENTS,),
+    ),
+    CollectionSpec(
+        "deviceManagement/windowsDriverUpdateProfiles",
+        "windowsDriverUpdateProfile",
+        "microsoft.graph.windowsDriverUpdateProfile",
+        BETA_ONLY,
+        navs=(ASSIGNMENTS,),
+    ),
+    CollectionSpec(
+        "deviceManagement/assignmentFilters",
+        "assignmentFilter",
+        "microsoft.graph.deviceAndAppManagementAssignmentFilter",
+        BETA_ONLY,
+    ),
+    CollectionSpec(
+        "deviceManagement/roleScopeTags",
+        "roleScopeTag",
+        "microsoft.graph.roleScopeTag",
+        BETA_ONLY,
+        navs=(ASSIGNMENTS,),
+    ),
+    CollectionSpec(
+        "identity/conditionalAccess/policies",
+        "conditionalAccessPolicy",
+        "microsoft.graph.conditionalAccessPolicy",
+        BOTH,
+        intune=False,
+    ),
+    CollectionSpec(
+        "identity/conditionalAccess/namedLocations",
+        "namedLocation",
+        "microsoft.graph.namedLocation",
+        BOTH,
+        intune=False,
+    ),
+    CollectionSpec(
+        "policies/authenticationMethodsPolicy",
+        "authenticationMethodsPolicy",
+        "microsoft.graph.authenticationMethodsPolicy",
+        BOTH,
+        navs=(Nav("authenticationMethodConfigurations"),),
+        singleton=True,
+        intune=False,
+    ),
+    CollectionSpec("groups", None, "microsoft.graph.group", BOTH, intune=False),
+)
+
+COLLECTIONS: dict[str, CollectionSpec] = {spec.path: spec for spec in _SPECS}
+"""Every servable path (without version) to its spec."""
+
+BUCKETS: tuple[str, ...] = tuple(spec.path for spec in _SPECS if not spec.virtual)
+"""Stored collections, in a stable order."""
+
+TYPE_KEYS: tuple[str, ...] = (
+    "settingsCatalogPolicy",
+    "deviceConfiguration",
+    "deviceCompliancePolicy",
+    "groupPolicyConfiguration",
+    "endpointSecurityIntent",
+    "appProtectionPolicy",
+    "mobileAppConfiguration",
+    "deviceManagementScript",
+    "deviceShellScript",
+    "deviceHealthScript",
+    "windowsAutopilotDeploymentProfile",
+    "deviceEnrollmentConfiguration",
+    "windowsFeatureUpdateProfile",
+    "windowsQualityUpdateProfile",
+    "windowsDriverUpdateProfile",
+    "assignmentFilter",
+    "roleScopeTag",
+    "conditionalAccessPolicy",
+    "namedLocation",
+    "authenticationMethodsPolicy",
+)
+
+TYPE_COLLECTIONS: dict[str, str] = {
+    "settingsCatalogPolicy": "deviceManagement/configurationPolicies",
+    "deviceConfiguration": "deviceManagement/deviceConfigurations",
+    "deviceCompliancePolicy": "deviceManagement/deviceCompliancePolicies",
+    "groupPolicyConfiguration": "deviceManagement/groupPolicyConfigurations",
+    "endpointSecurityIntent": "deviceManagement/intents",
+    "appProtectionPolicy": "deviceAppManagement/managedAppPolicies",
+    "mobileAppConfiguration": "deviceAppManagement/mobileAppConfigurations",
+    "deviceManagementScript": "deviceManagement/deviceManagementScripts",
+    "deviceShellScript": "deviceManagement/deviceShellScripts",
+    "deviceHealthScript": "deviceManagement/deviceHealthScripts",
+    "windowsAutopilotDeploymentProfile": "deviceManagement/windowsAutopilotDeploymentProfiles",
+    "deviceEnrollmentConfiguration": "deviceManagement/deviceEnrollmentConfigurations",
+    "windowsFeatureUpdateProfile": "deviceManagement/windowsFeatureUpdateProfiles",
+    "windowsQualityUpdateProfile": "deviceManagement/windowsQualityUpdateProfiles",
+    "windowsDriverUpdateProfile": "deviceManagement/windowsDriverUpdateProfiles",
+    "assignmentFilter": "deviceManagement/assignmentFilters",
+    "roleScopeTag": "deviceManagement/roleScopeTags",
+    "conditionalAccessPolicy": "identity/conditionalAccess/policies",
+    "namedLocation": "identity/conditionalAccess/namedLocations",
+    "authenticationMethodsPolicy": "policies/authenticationMethodsPolicy",
+}
+"""Type key to the collection a client lists (without version). See TYPE_BUCKETS for all paths."""
+
+TYPE_BUCKETS: dict[str, tuple[str, ...]] = {
+    key: tuple(s.path for s in _SPECS if s.type_key == key and not s.virtual) for key in TYPE_KEYS
+}
+"""Type key to every stored collection holding its objects (full objects live here)."""
+
+TYPE_VERSIONS: dict[str, frozenset[str]] = {key: COLLECTIONS[path].versions for key, path in TYPE_COLLECTIONS.items()}
+
+APP_PROTECTION_BUCKET_BY_ODATA_TYPE: dict[str, str] = {
+    "#microsoft.graph.iosManagedAppProtection": "deviceAppManagement/iosManagedAppProtections",
+    "#microsoft.graph.androidManagedAppProtection": "deviceAppManagement/androidManagedAppProtections",
+    "#microsoft.graph.windowsManagedAppProtection": "deviceAppManagement/windowsManagedAppProtections",
+}
+TARGETED_APP_CONFIG_TYPE = "#microsoft.graph.targetedManagedAppConfiguration"
+MANAGED_APP_POLICY_BASE_FIELDS: tuple[str, ...] = (
+    "@odata.type",
+    "id",
+    "displayName",
+    "description",
+    "createdDateTime",
+    "lastModifiedDateTime",
+    "roleScopeTagIds",
+    "version",
+)
+"""Properties of the base managedAppPolicy type: what the managedAppPolicies list returns."""
+
+SINGLETON_IDS: dict[str, str] = {"policies/authenticationMethodsPolicy": "authenticationMethodsPolicy"}
+
+UNORDERED_ARRAY_KEYS: frozenset[str] = frozenset(
+    {
+        # navigation lists keyed by id / definition
+        "assignments",
+        "settings",
+        "scheduledActionsForRule",
+        "scheduledActionConfigurations",
+        "definitionValues",
+        "presentationValues",
+        "apps",
+        "categories",
+        "authenticationMethodConfigurations",
+        # plain sets
+        "roleScopeTagIds",
+        "omaSettings",
+        "notificationMessageCCList",
+        "includeTargets",
+        "excludeTargets",
+        "targetedMobileApps",
+        "allowedDataStorageLocations",
+        # Conditional Access and named locations
+        "includeUsers",
+        "excludeUsers",
+        "includeGroups",
+        "excludeGroups",
+        "includeRoles",
+        "excludeRoles",
+        "includeApplications",
+        "excludeApplications",
+        "includeUserActions",
+        "includePlatforms",
+        "excludePlatforms",
+        "includeLocations",
+        "excludeLocations",
+        "clientAppTypes",
+        "builtInControls",
+        "userRiskLevels",
+        "signInRiskLevels",
+        "ipRanges",
+        "countriesAndRegions",
+    }
+)
+"""Array properties that ``SimTenant.shuffle_order`` reorders: their order carries no meaning.
+
+Arrays not listed (setting ``children``, ``groupSettingCollectionValue``,
+``simpleSettingCollectionValue``, presentation ``values`` ...) keep their order.
+"""
+
+
+def nav_names(spec: CollectionSpec) -> frozenset[str]:
+    return frozenset(n.name for n in spec.navs)
+
+
+def bucket_for(type_key: str, obj: dict[str, object]) -> str:
+    """The bucket a new object of this type goes to (by ``@odata.type`` where it matters)."""
+    if type_key not in TYPE_BUCKETS:
+        raise KeyError(f"unknown type key {type_key!r}")
+    odata_type = str(obj.get("@odata.type", ""))
+    if type_key == "appProtectionPolicy":
+        return APP_PROTECTION_BUCKET_BY_ODATA_TYPE.get(odata_type, "deviceAppManagement/iosManagedAppProtections")
+    if type_key == "mobileAppConfiguration":
+        if odata_type == TARGETED_APP_CONFIG_TYPE:
+            return "deviceAppManagement/targetedManagedAppConfigurations"
+        return "deviceAppManagement/mobileAppConfigurations"
+    return TYPE_BUCKETS[type_key][0]

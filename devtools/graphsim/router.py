@@ -1,0 +1,471 @@
+"""Resolve one Graph request against a tenant: collections, items, navigation paths, paging,
+``$expand`` / ``$select`` / ``$top``, and Graph-shaped errors. No HTTP here: the server and the
+``$batch`` handler both call ``Router.handle``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, NoReturn
+from urllib.parse import unquote
+
+from devtools.graphsim.catalog import (
+    APP_PROTECTION_BUCKET_BY_ODATA_TYPE,
+    COLLECTIONS,
+    DEFAULT_PAGE_SIZE,
+    MANAGED_APP_POLICY_BASE_FIELDS,
+    MAX_TOP,
+    SINGLETON_IDS,
+    VERSIONS,
+    CollectionSpec,
+    Nav,
+)
+from devtools.graphsim.odata import ExpandTree, QueryError, QueryOptions, SkipTokenCodec, build_query, parse_query
+from devtools.graphsim.store import GROUPS_BUCKET, Obj, SimTenant
+
+JSON_CONTENT_TYPE = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+ERROR_CODES: dict[int, str] = {
+    400: "BadRequest",
+    401: "InvalidAuthenticationToken",
+    403: "Forbidden",
+    404: "ResourceNotFound",
+    405: "MethodNotAllowed",
+    409: "Conflict",
+    424: "FailedDependency",
+    429: "TooManyRequests",
+    500: "InternalServerError",
+    502: "BadGateway",
+    503: "ServiceUnavailable",
+    504: "GatewayTimeout",
+}
+MAX_GET_BY_IDS = 1000
+
+
+@dataclass
+class RequestContext:
+    """Per-request facts needed to build absolute links and error bodies."""
+
+    request_id: str
+    client_request_id: str
+    origin: str
+    """``http://host:port`` as the client addressed the simulator."""
+
+
+@dataclass
+class SimResponse:
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    malformed: bool = False
+
+
+class GraphError(Exception):
+    """An error Graph would return; ``intune`` selects Intune's escaped-JSON message style."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str | None = None,
+        *,
+        intune: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code or ERROR_CODES.get(status, "UnknownError")
+        self.message = message
+        self.intune = intune
+        self.headers = headers or {}
+
+
+def error_body(
+    status: int, code: str, message: str, ctx: RequestContext, *, intune: bool = False, url: str = ""
+) -> Obj:
+    """Graph's error envelope (Intune wraps its message as an escaped JSON document)."""
+    date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    if intune:
+        inner = {
+            "_version": 3,
+            "Message": (
+                f"An error has occurred - Operation ID (for customer support): 00000000-0000-0000-0000-000000000000"
+                f" - Activity ID: {ctx.request_id} - Url: https://fef.msua06.manage.microsoft.com/"
+                f"StatelessDeviceConfigurationFEService/{url}?api-version=5025-10-01 - {message}"
+            ),
+            "CustomApiErrorPhrase": "",
+            "RetryAfter": None,
+            "ErrorSourceService": "",
+            "HttpHeaders": "{}",
+        }
+        message = json.dumps(inner, indent=2).replace("\n", "\r\n")
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "innerError": {"date": date, "request-id": ctx.request_id, "client-request-id": ctx.client_request_id},
+        }
+    }
+
+
+def split_path(path: str) -> list[str]:
+    """Path segments, percent-decoded, with OData key syntax ``coll('id')`` split into two."""
+    out: list[str] = []
+    for raw in path.split("/"):
+        if not raw:
+            continue
+        seg = unquote(raw)
+        if seg.endswith(")") and "(" in seg and not seg.startswith("$"):
+            name, _, key = seg[:-1].partition("(")
+            key = key.strip()
+            if len(key) >= 2 and key[0] == key[-1] == "'":
+                key = key[1:-1].replace("''", "'")
+            out.extend([name, key] if name else [key])
+        else:
+            out.append(seg)
+    return out
+
+
+def is_intune_path(segments: list[str]) -> bool:
+    return bool(segments) and segments[0] in ("deviceManagement", "deviceAppManagement")
+
+
+class Router:
+    """Answers GETs (and ``directoryObjects/getByIds``) for one tenant."""
+
+    def __init__(self, codec: SkipTokenCodec) -> None:
+        self.codec = codec
+
+    # -- entry point ----------------------------------------------------------------------------
+
+    def handle(
+        self, tenant: SimTenant, method: str, path: str, query: str, body: Any, ctx: RequestContext
+    ) -> SimResponse:
+        segments = split_path(path)
+        if not segments or segments[0] not in VERSIONS:
+            version = segments[0] if segments else ""
+            raise GraphError(404, f"Invalid version: {version}" if version else "Invalid version.")
+        version, rest = segments[0], segments[1:]
+        try:
+            opts = parse_query(query)
+        except QueryError as exc:
+            raise GraphError(400, str(exc), intune=is_intune_path(rest)) from exc
+        if rest == ["directoryObjects", "getByIds"]:
+            if method != "POST":
+                raise GraphError(405, "The requested resource does not support http method 'GET'.")
+            return self._get_by_ids(tenant, version, body, ctx)
+        spec, tail = self._resolve_collection(rest)
+        if version not in spec.versions:
+            raise GraphError(400, f"Resource not found for the segment '{spec.path.rsplit('/', 1)[-1]}'.")
+        if method != "GET":
+            raise GraphError(405, f"The simulator is read-only: {method} is not supported here.", intune=spec.intune)
+        if len(tail) <= (0 if spec.singleton else 1):
+            self._check_expand(opts.expand, spec.navs, spec.entity_type, spec.intune)
+        path_no_query = "/" + "/".join([version, *rest])
+        if spec.singleton:
+            obj = tenant.lookup(spec.path, SINGLETON_IDS[spec.path])
+            if obj is None:
+                raise GraphError(404, f"Resource '{spec.path}' does not exist.")
+            if not tail:
+                return self._entity(obj, spec.navs, opts, ctx, version, spec.path, spec.path, spec, detail=True)
+            return self._walk(obj, spec.navs, tail, opts, ctx, version, spec.path, path_no_query, spec)
+        if spec.virtual:
+            return self._managed_app_policies(tenant, tail, opts, ctx, version, spec, path_no_query)
+        if not tail:
+            items = tenant.snapshot(spec.path)
+            return self._collection(
+                items, spec.navs, opts, ctx, version, spec.path, path_no_query, spec.page_size, spec.max_top, spec
+            )
+        object_id = tail[0]
+        obj = tenant.lookup(spec.path, object_id)
+        if obj is None:
+            self._not_found(spec, object_id, rest)
+        self_path = f"{spec.path}('{object_id}')"
+        if len(tail) == 1:
+            return self._entity(obj, spec.navs, opts, ctx, version, spec.path, self_path, spec, detail=True)
+        return self._walk(obj, spec.navs, tail[1:], opts, ctx, version, self_path, path_no_query, spec)
+
+    # -- resolution -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _resolve_collection(rest: list[str]) -> tuple[CollectionSpec, list[str]]:
+        for n in (3, 2, 1):
+            if len(rest) >= n:
+                candidate = "/".join(rest[:n])
+                if candidate in COLLECTIONS:
+                    return COLLECTIONS[candidate], rest[n:]
+        for i in range(len(rest)):
+            prefix = "/".join(rest[: i + 1])
+            if not any(p == prefix or p.startswith(prefix + "/") for p in COLLECTIONS):
+                raise GraphError(400, f"Resource not found for the segment '{rest[i]}'.")
+        last = rest[-1] if rest else ""
+        raise GraphError(400, f"Resource not found for the segment '{last}'.")
+
+    @staticmethod
+    def _not_found(spec: CollectionSpec, object_id: str, rest: list[str]) -> NoReturn:
+        if spec.path == GROUPS_BUCKET:
+            raise GraphError(
+                404,
+                f"Resource '{object_id}' does not exist or one of its queried reference-property objects are not present.",
+                "Request_ResourceNotFound",
+            )
+        raise GraphError(
+            404,
+            f"Resource '{object_id}' of type '{spec.entity_type}' was not found.",
+            intune=spec.intune,
+        )
+
+    def _check_expand(self, expand: ExpandTree, navs: tuple[Nav, ...], entity: str, intune: bool) -> None:
+        for name, sub in expand.items():
+            if name == "*":
+                continue
+            nav = next((n for n in navs if n.name == name), None)
+            if nav is None:
+                raise GraphError(400, f"Could not find a property named '{name}' on type '{entity}'.", intune=intune)
+            self._check_expand(sub, nav.children, nav.entity_type or name, intune)
+
+    # -- rendering ------------------------------------------------------------------------------
+
+    def render(
+        self,
+        obj: Obj,
+        navs: tuple[Nav, ...],
+        expand: ExpandTree,
+        select: list[str] | None,
+        *,
+        detail_only: tuple[str, ...] = (),
+        detail: bool = True,
+        ctx: RequestContext | None = None,
+        version: str = "",
+        self_path: str = "",
+    ) -> Obj:
+        nav_map = {n.name: n for n in navs}
+        wanted = dict(expand)
+        if "*" in wanted:
+            wanted.pop("*")
+            for n in navs:
+                wanted.setdefault(n.name, {})
+        out: Obj = {}
+        for key, value in obj.items():
+            if key in nav_map:
+                continue
+            if select is not None and key not in select and key != "@odata.type":
+                continue
+            out[key] = None if (not detail and key in detail_only) else value
+        for name, sub in wanted.items():
+            nav = nav_map[name]
+            value = obj.get(name)
+            child_path = f"{self_path}/{name}"
+            if nav.single:
+                out[name] = None if value is None else self.render(value, nav.children, sub, None, self_path=child_path)
+            else:
+                if ctx is not None:
+                    out[f"{name}@odata.context"] = f"{ctx.origin}/{version}/$metadata#{child_path}"
+                out[name] = [
+                    self.render(item, nav.children, sub, None, self_path=f"{child_path}('{item.get('id', '')}')")
+                    for item in value or []
+                ]
+        return out
+
+    def _entity(
+        self,
+        obj: Obj,
+        navs: tuple[Nav, ...],
+        opts: QueryOptions,
+        ctx: RequestContext,
+        version: str,
+        context_path: str,
+        self_path: str,
+        spec: CollectionSpec,
+        *,
+        detail: bool,
+    ) -> SimResponse:
+        body: Obj = {"@odata.context": f"{ctx.origin}/{version}/$metadata#{context_path}/$entity"}
+        body.update(
+            self.render(
+                obj,
+                navs,
+                opts.expand,
+                opts.select,
+                detail_only=spec.detail_only,
+                detail=detail,
+                ctx=ctx,
+                version=version,
+                self_path=self_path,
+            )
+        )
+        return SimResponse(200, body)
+
+    def _collection(
+        self,
+        items: list[Obj],
+        navs: tuple[Nav, ...],
+        opts: QueryOptions,
+        ctx: RequestContext,
+        version: str,
+        context_path: str,
+        request_path: str,
+        page_size: int,
+        max_top: int,
+        spec: CollectionSpec,
+        *,
+        detail_only: tuple[str, ...] | None = None,
+        project: tuple[str, ...] | None = None,
+    ) -> SimResponse:
+        size = min(opts.top or page_size, max_top)
+        offset, page = 0, 0
+        if opts.skiptoken:
+            try:
+                offset, page = self.codec.decode(request_path, opts.skiptoken)
+            except QueryError as exc:
+                raise GraphError(400, str(exc), intune=spec.intune) from exc
+        chunk = items[offset : offset + size]
+        rendered = []
+        for item in chunk:
+            source = {k: item[k] for k in project if k in item} if project else item
+            rendered.append(
+                self.render(
+                    source,
+                    navs,
+                    opts.expand,
+                    opts.select,
+                    detail_only=spec.detail_only if detail_only is None else detail_only,
+                    detail=False,
+                    ctx=ctx,
+                    version=version,
+                    self_path=f"{context_path}('{item.get('id', '')}')",
+                )
+            )
+        body: Obj = {"@odata.context": f"{ctx.origin}/{version}/$metadata#{context_path}"}
+        if (spec.count_and_tips and context_path == spec.path) or opts.count:
+            body["@odata.count"] = len(items)
+        if spec.count_and_tips and context_path == spec.path and page == 0 and opts.select is None:
+            body["@microsoft.graph.tips"] = (
+                "Use $select to choose only the properties your app needs, as this can lead to performance "
+                f"improvements. For example: GET {spec.path}?$select=assignments,createdDateTime"
+            )
+        body["value"] = rendered
+        if offset + size < len(items):
+            token = self.codec.encode(request_path, offset + size, page + 1)
+            pairs = [*opts.passthrough(), ("$skiptoken", token)]
+            body["@odata.nextLink"] = f"{ctx.origin}{request_path}?{build_query(pairs)}"
+        return SimResponse(200, body)
+
+    def _walk(
+        self,
+        node: Obj,
+        navs: tuple[Nav, ...],
+        segs: list[str],
+        opts: QueryOptions,
+        ctx: RequestContext,
+        version: str,
+        self_path: str,
+        request_path: str,
+        spec: CollectionSpec,
+    ) -> SimResponse:
+        """Follow navigation segments (``settings``, ``definitionValues/{id}/presentationValues`` ...)."""
+        name = segs[0]
+        nav = next((n for n in navs if n.name == name), None)
+        if nav is None:
+            raise GraphError(400, f"Resource not found for the segment '{name}'.", intune=spec.intune)
+        value = node.get(name)
+        here = f"{self_path}/{name}"
+        if nav.single:
+            if value is None:
+                raise GraphError(404, f"Resource '{name}' does not exist.", intune=spec.intune)
+            if len(segs) == 1:
+                self._check_expand(opts.expand, nav.children, nav.entity_type or name, spec.intune)
+                return self._entity(value, nav.children, opts, ctx, version, here, here, _NO_DETAIL, detail=True)
+            return self._walk(value, nav.children, segs[1:], opts, ctx, version, here, request_path, spec)
+        items: list[Obj] = value or []
+        if len(segs) == 1:
+            self._check_expand(opts.expand, nav.children, nav.entity_type or name, spec.intune)
+            return self._collection(
+                items,
+                nav.children,
+                opts,
+                ctx,
+                version,
+                here,
+                request_path,
+                nav.page_size,
+                nav.max_top,
+                spec,
+                detail_only=(),
+            )
+        child_id = segs[1]
+        child = next((i for i in items if str(i.get("id")) == child_id), None)
+        if child is None:
+            raise GraphError(404, f"Resource '{child_id}' was not found in '{name}'.", intune=spec.intune)
+        child_path = f"{here}('{child_id}')"
+        if len(segs) == 2:
+            self._check_expand(opts.expand, nav.children, nav.entity_type or name, spec.intune)
+            return self._entity(child, nav.children, opts, ctx, version, here, child_path, _NO_DETAIL, detail=True)
+        return self._walk(child, nav.children, segs[2:], opts, ctx, version, child_path, request_path, spec)
+
+    # -- special collections --------------------------------------------------------------------
+
+    def _managed_app_policies(
+        self,
+        tenant: SimTenant,
+        tail: list[str],
+        opts: QueryOptions,
+        ctx: RequestContext,
+        version: str,
+        spec: CollectionSpec,
+        request_path: str,
+    ) -> SimResponse:
+        """The base-type view over app protections and targeted app configurations."""
+        buckets = [
+            *APP_PROTECTION_BUCKET_BY_ODATA_TYPE.values(),
+            "deviceAppManagement/targetedManagedAppConfigurations",
+        ]
+        items = [o for b in buckets if version in COLLECTIONS[b].versions for o in tenant.snapshot(b)]
+        if not tail:
+            return self._collection(
+                items,
+                (),
+                opts,
+                ctx,
+                version,
+                spec.path,
+                request_path,
+                spec.page_size,
+                spec.max_top,
+                spec,
+                project=MANAGED_APP_POLICY_BASE_FIELDS,
+            )
+        obj = next((o for o in items if o.get("id") == tail[0]), None)
+        if obj is None:
+            self._not_found(spec, tail[0], [])
+        if len(tail) > 1:
+            raise GraphError(400, f"Resource not found for the segment '{tail[1]}'.", intune=True)
+        base = {k: obj[k] for k in MANAGED_APP_POLICY_BASE_FIELDS if k in obj}
+        return self._entity(base, (), opts, ctx, version, spec.path, f"{spec.path}('{tail[0]}')", spec, detail=True)
+
+    def _get_by_ids(self, tenant: SimTenant, version: str, body: Any, ctx: RequestContext) -> SimResponse:
+        if not isinstance(body, dict) or not isinstance(body.get("ids"), list):
+            raise GraphError(400, "Invalid request: 'ids' is required.", "Request_BadRequest")
+        ids = body["ids"]
+        if not all(isinstance(i, str) for i in ids):
+            raise GraphError(400, "Invalid request: 'ids' must be strings.", "Request_BadRequest")
+        if len(ids) > MAX_GET_BY_IDS:
+            raise GraphError(
+                400, f"Too many identifiers in the request: maximum is {MAX_GET_BY_IDS}.", "Request_BadRequest"
+            )
+        types = body.get("types")
+        if types is not None and not (isinstance(types, list) and all(isinstance(t, str) for t in types)):
+            raise GraphError(400, "Invalid request: 'types' must be a list of strings.", "Request_BadRequest")
+        wanted = {t.lower().rsplit(".", 1)[-1] for t in types} if types else None
+        found: list[Obj] = []
+        if wanted is None or "group" in wanted:
+            for object_id in dict.fromkeys(ids):
+                group = tenant.lookup(GROUPS_BUCKET, object_id)
+                if group is not None:
+                    found.append(dict(group))
+        return SimResponse(
+            200, {"@odata.context": f"{ctx.origin}/{version}/$metadata#directoryObjects", "value": found}
+        )
+
+
+_NO_DETAIL = CollectionSpec("", None, "", frozenset(), page_size=DEFAULT_PAGE_SIZE, max_top=MAX_TOP)
