@@ -23,7 +23,8 @@ from shared.drift import (
 from shared.errors import SnapshotError
 from shared.runids import is_run_id
 from shared.services import Services
-from shared.snapshot import decode_snapshot, snapshot_path
+from shared.snapshot import snapshot_path
+from shared.snapshot_scan import ItemIndex, differs_from, scan_snapshot
 from shared.storage.findings import ConcurrentUpdateError
 from shared.validation import is_guid
 
@@ -65,7 +66,8 @@ def detect(blob_name: str, data: bytes, services: Services) -> DetectionOutcome:
         return DetectionOutcome("", "", "rejected", 0, 0, "not_a_snapshot")
     tenant_id, run_id = parsed
     try:
-        document = decode_snapshot(data)
+        # First pass: validate and index the whole snapshot, keeping no item content.
+        document, index = scan_snapshot(data, keep=lambda _type, _item: False)
         if document["tenantId"] != tenant_id or document["runId"] != run_id:
             raise SnapshotError("snapshot_invalid", "snapshot names another tenant or run than its blob path")
     except SnapshotError as exc:
@@ -76,7 +78,7 @@ def detect(blob_name: str, data: bytes, services: Services) -> DetectionOutcome:
 
     for attempt in range(MAX_ATTEMPTS):
         try:
-            outcome = _detect_once(tenant_id, document, services)
+            outcome = _detect_once(tenant_id, data, document, index, services)
             services.runs.set_drift(
                 tenant_id, run_id, "completed" if outcome.state != "error" else "failed", outcome.error_code
             )
@@ -88,21 +90,18 @@ def detect(blob_name: str, data: bytes, services: Services) -> DetectionOutcome:
     )
 
 
-def _baseline(
-    tenant_id: str, document: dict[str, Any], services: Services
-) -> tuple[BaselineMode, dict[str, Any] | None]:
+def _baseline(tenant_id: str, document: dict[str, Any], services: Services) -> tuple[BaselineMode, bytes | None]:
+    """The baseline's mode and snapshot blob (None: no baseline yet)."""
     scope = document["scopeKey"]
     pinned = services.baselines.pinned(tenant_id, scope)
     if pinned is not None:
         if pinned >= document["runId"]:
             return "pinned", None
-        data = services.snapshots.read(snapshot_path(tenant_id, pinned))
-        return "pinned", decode_snapshot(data) if data is not None else None
+        return "pinned", services.snapshots.read(snapshot_path(tenant_id, pinned))
     record = services.runs.latest_completed_before(tenant_id, scope, document["runId"])
     if record is None:
         return "rolling", None
-    data = services.snapshots.read(snapshot_path(tenant_id, record.run_id))
-    return "rolling", decode_snapshot(data) if data is not None else None
+    return "rolling", services.snapshots.read(snapshot_path(tenant_id, record.run_id))
 
 
 def _publish_summary(
@@ -132,18 +131,23 @@ def _publish_summary(
     return summary["state"]
 
 
-def _detect_once(tenant_id: str, document: dict[str, Any], services: Services) -> DetectionOutcome:
+def _detect_once(
+    tenant_id: str, data: bytes, document: dict[str, Any], index: ItemIndex, services: Services
+) -> DetectionOutcome:
     run_id = document["runId"]
     if document["status"] == "failed":
         state = _publish_summary(tenant_id, document, services, None, snapshot_coverage(document))
         return DetectionOutcome(tenant_id, run_id, state, 0, 0)
-    mode, baseline_doc = _baseline(tenant_id, document, services)
-    if baseline_doc is None:
+    mode, baseline_data = _baseline(tenant_id, document, services)
+    if baseline_data is None:
         state = _publish_summary(tenant_id, document, services, None, snapshot_coverage(document))
         return DetectionOutcome(tenant_id, run_id, state, 0, 0)
     try:
-        comparison: Comparison = compare_snapshots(baseline_doc, document, tenant_id)
-    except ComparisonError as exc:
+        # Keep whole only the items whose hashes differ between the two runs; the rest are stubs.
+        baseline_doc, baseline_index = scan_snapshot(baseline_data, differs_from(index))
+        current_doc, _ = scan_snapshot(data, differs_from(baseline_index))
+        comparison: Comparison = compare_snapshots(baseline_doc, current_doc, tenant_id)
+    except (ComparisonError, SnapshotError) as exc:
         reason = Reason(code=exc.code, message=exc.message)
         state = _publish_summary(tenant_id, document, services, None, snapshot_coverage(document), reason)
         return DetectionOutcome(tenant_id, run_id, state, 0, 0, exc.code)

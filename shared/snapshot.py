@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import gzip
-import json
 from collections.abc import Sequence
 from typing import Any, Final
 
 from shared.canonical import canonical_bytes
-from shared.errors import SnapshotError
 from shared.scanner import TypeResult, run_status
 
 SCHEMA_VERSION: Final = 1
-_REQUIRED: Final = (
-    "schemaVersion",
-    "tenantId",
-    "runId",
-    "scopeKey",
-    "selection",
-    "status",
-    "startedAt",
-    "finishedAt",
-    "types",
-)
 
 
 def snapshot_path(tenant_id: str, run_id: str) -> str:
@@ -68,33 +55,7 @@ def encode_snapshot(document: dict[str, Any]) -> bytes:
 
 
 def decode_snapshot(data: bytes) -> dict[str, Any]:
-    """Parse and validate a snapshot blob; anything unusable raises SnapshotError with a stable code."""
-    try:
-        raw = gzip.decompress(data)
-    except (OSError, EOFError) as exc:
-        raise SnapshotError("snapshot_corrupt", f"snapshot is not valid gzip: {type(exc).__name__}") from None
-    try:
-        document = json.loads(raw)
-    except ValueError:
-        raise SnapshotError("snapshot_corrupt", "snapshot is not valid JSON") from None
-    if not isinstance(document, dict):
-        raise SnapshotError("snapshot_invalid", "snapshot is not a JSON object")
-    missing = [k for k in _REQUIRED if k not in document]
-    if missing:
-        raise SnapshotError("snapshot_invalid", f"snapshot lacks {', '.join(missing)}")
-    if document["schemaVersion"] != SCHEMA_VERSION:
-        raise SnapshotError(
-            "snapshot_unsupported_version", f"schemaVersion {document['schemaVersion']!r} is not supported"
-        )
-    types = document["types"]
-    if not isinstance(types, dict):
-        raise SnapshotError("snapshot_invalid", "types is not an object")
-    for key, entry in types.items():
-        if not isinstance(entry, dict) or entry.get("status") not in ("complete", "failed"):
-            raise SnapshotError("snapshot_invalid", f"type {key} has no valid status")
-        items = entry.get("items")
-        if not isinstance(items, list) or any(
-            not isinstance(i, dict) or "id" not in i or "hash" not in i for i in items
-        ):
-            raise SnapshotError("snapshot_invalid", f"type {key} has malformed items")
-    return document
+    """Parse and validate a whole snapshot blob; anything unusable raises SnapshotError with a stable code."""
+    from shared.snapshot_scan import scan_snapshot
+
+    return scan_snapshot(data)[0]

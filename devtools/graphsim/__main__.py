@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
+from types import FrameType
 
 from devtools.graphsim.generator import PORTFOLIOS, generate_portfolio
 from devtools.graphsim.server import GraphSimulator
@@ -33,11 +35,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.print_tokens:
             print(f"    Authorization: Bearer {make_token(tenant_id, args.token_secret, expires_in=None)}")
     sys.stdout.flush()
+    done = threading.Event()
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGTERM, on_term)
     try:
-        threading.Event().wait()
+        while not done.wait(0.5):
+            pass
     except KeyboardInterrupt:
-        print("stopping")
+        pass
     finally:
+        print("stopping")
         sim.stop()
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from devtools.graphsim import SimTenant
-from tests.graphsim.conftest import GraphClient
+from tests.graphsim.helpers import GraphClient
 
 
 def _batch(client: GraphClient, requests: list[dict[str, Any]], version: str = "beta") -> dict[str, Any]:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from devtools.graphsim import SimTenant
-from tests.graphsim.conftest import GraphClient
+from tests.graphsim.helpers import GraphClient
 
 DC = "/beta/deviceManagement/deviceConfigurations"
 SC = "/beta/deviceManagement/configurationPolicies"

@@ -18,7 +18,7 @@ from devtools.graphsim import (
     generate_tenant,
 )
 from devtools.graphsim.store import iter_setting_instances
-from tests.graphsim.conftest import GraphClient
+from tests.graphsim.helpers import GraphClient
 
 VOLATILE_KEYS = {"id", "createdDateTime", "lastModifiedDateTime"}
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from devtools.graphsim import TYPE_COLLECTIONS, TYPE_VERSIONS, GraphSimulator, SimTenant, make_token
-from tests.graphsim.conftest import SECRET, GraphClient
+from tests.graphsim.helpers import SECRET, GraphClient
 
 SC = "/beta/deviceManagement/configurationPolicies"
 

@@ -274,9 +274,10 @@ def test_the_same_blob_twice_or_concurrently_changes_nothing(host: Any, tenant: 
     [
         ("not gzip", b'{"schemaVersion": 1}', "snapshot_corrupt"),
         ("truncated", None, "snapshot_corrupt"),
-        ("wrong schema", gzip.compress(b'{"schemaVersion": 99}'), "snapshot_invalid"),
+        ("wrong schema", gzip.compress(b'{"schemaVersion": 1, "types": {}}'), "snapshot_invalid"),
         ("future version", "future", "snapshot_unsupported_version"),
     ],
+    ids=["not gzip", "truncated", "wrong schema", "future version"],
 )
 def test_a_poison_snapshot_fails_its_run_and_writes_nothing_else(
     host: Any, tenant: str, label: str, payload: bytes | str | None, code: str
