@@ -8,11 +8,11 @@ tree. The comparison engine skips items whose hashes are equal, so stubs are all
 
 from __future__ import annotations
 
-import gzip
+import codecs
 import json
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from shared.errors import SnapshotError
@@ -36,33 +36,86 @@ _REQUIRED = (
 )
 
 
-class _Text:
-    """A cursor over JSON text."""
+_CHUNK_IN = 64 * 1024  # compressed bytes fed to zlib at a time
+_CHUNK_OUT = 256 * 1024  # decompressed bytes produced at most per step
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+
+def _text_chunks(data: bytes) -> Iterator[str]:
+    """Decompress gzip to text piece by piece, so the whole text never exists at once."""
+    inflater = zlib.decompressobj(wbits=31)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for start in range(0, len(data), _CHUNK_IN):
+        pending = bytes(view[start : start + _CHUNK_IN])
+        while pending:
+            out = inflater.decompress(pending, _CHUNK_OUT)
+            pending = inflater.unconsumed_tail
+            if out:
+                yield decoder.decode(out)
+            if inflater.eof:
+                break
+    yield decoder.decode(inflater.flush(), final=True)
+    if not inflater.eof or inflater.unused_data:
+        raise EOFError("gzip stream is truncated or has trailing data")
+
+
+class _Text:
+    """A cursor over JSON text that arrives in chunks; consumed text is dropped as it goes."""
+
+    def __init__(self, chunks: Iterator[str]) -> None:
+        self._chunks = chunks
+        self._eof = False
+        self.text = ""
         self.pos = 0
 
-    def skip(self) -> None:
-        match = _WS.match(self.text, self.pos)
-        self.pos = match.end() if match else self.pos
+    def _refill(self) -> bool:
+        if self._eof:
+            return False
+        try:
+            chunk = next(self._chunks)
+        except StopIteration:
+            self._eof = True
+            return False
+        self.text = self.text[self.pos :] + chunk
+        self.pos = 0
+        return True
 
-    def expect(self, char: str) -> None:
-        self.skip()
-        if self.text[self.pos : self.pos + 1] != char:
-            raise ValueError(f"expected {char!r} at {self.pos}")
-        self.pos += 1
+    def skip(self) -> None:
+        while True:
+            match = _WS.match(self.text, self.pos)
+            self.pos = match.end() if match else self.pos
+            if self.pos < len(self.text) or not self._refill():
+                return
 
     def peek(self) -> str:
         self.skip()
         return self.text[self.pos : self.pos + 1]
 
+    def expect(self, char: str) -> None:
+        if self.peek() != char:
+            raise ValueError(f"expected {char!r}")
+        self.pos += 1
+
+    def at_end(self) -> bool:
+        self.skip()
+        return self.pos >= len(self.text)
+
     def value(self) -> Any:
         self.skip()
-        value, self.pos = _DECODER.raw_decode(self.text, self.pos)
-        return value
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError:
+                if self._refill():
+                    continue
+                raise
+            # A number that ends with the buffer may go on in the next chunk.
+            if end == len(self.text) and self._refill():
+                continue
+            self.pos = end
+            return value
 
-    def members(self) -> Any:
+    def members(self) -> Iterator[str]:
         """Iterate an object's keys, leaving the cursor at each value."""
         self.expect("{")
         if self.peek() == "}":
@@ -117,11 +170,7 @@ def scan_snapshot(data: bytes, keep: KeepItem | None = None) -> tuple[dict[str, 
     """A snapshot document whose items are whole where `keep` says so and stubs elsewhere, plus the
     (type, id) → hash index of every item. Unusable input raises SnapshotError with a stable code."""
     wanted = keep or (lambda _t, _i: True)
-    try:
-        text = gzip.decompress(data).decode("utf-8")
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
-        raise SnapshotError("snapshot_corrupt", f"snapshot is not valid gzip JSON: {type(exc).__name__}") from None
-    cursor = _Text(text)
+    cursor = _Text(_text_chunks(data))
     index: ItemIndex = {}
     document: dict[str, Any] = {}
     try:
@@ -140,13 +189,12 @@ def scan_snapshot(data: bytes, keep: KeepItem | None = None) -> tuple[dict[str, 
             else:
                 document[key] = cursor.value()
         else:
-            cursor.skip()
-            if cursor.pos != len(text):
+            if not cursor.at_end():
                 raise ValueError("trailing data after the snapshot")
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        raise SnapshotError("snapshot_corrupt", f"snapshot is not valid gzip: {type(exc).__name__}") from None
     except (ValueError, IndexError):
         raise SnapshotError("snapshot_corrupt", "snapshot is not valid JSON") from None
-    finally:
-        del text
     missing = [k for k in _REQUIRED if k not in document]
     if document.get("schemaVersion") != SCHEMA_VERSION and "schemaVersion" in document:
         raise SnapshotError(
