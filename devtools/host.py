@@ -65,7 +65,15 @@ def index_functions(app: func.FunctionApp) -> list[Any]:
 
 
 def _compile_route(route: str) -> re.Pattern[str]:
-    regex = re.sub(r"\{(\w+)(?::[^}]*)?\}", r"(?P<\1>[^/]+)", route.strip("/"))
+    """A route template ({name}, {name:constraint}, {*catchall}) as a regex; literal parts escaped."""
+    parts = re.split(r"(\{\*?\w+(?::[^}]*)?\})", route.strip("/"))
+    regex = ""
+    for part in parts:
+        param = re.fullmatch(r"\{(\*?)(\w+)(?::[^}]*)?\}", part)
+        if param:
+            regex += f"(?P<{param[2]}>.*)" if param[1] else f"(?P<{param[2]}>[^/]+)"
+        else:
+            regex += re.escape(part)
     return re.compile(f"^{regex}$")
 
 
@@ -268,3 +276,26 @@ class LocalHost:
             assert isinstance(result, func.HttpResponse)
             return result
         return func.HttpResponse(status_code=405 if method_matched else 404)
+
+    def as_wsgi(self) -> Any:
+        """A WSGI application serving the HTTP functions (for HTTP-level tools such as schemathesis)."""
+        from http import HTTPStatus
+        from urllib.parse import parse_qsl
+
+        def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+            if environ.get("CONTENT_TYPE"):
+                headers["content-type"] = environ["CONTENT_TYPE"]
+            params = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+            response = self.http(
+                environ["REQUEST_METHOD"], environ.get("PATH_INFO", "/"), body, headers=headers, params=params
+            )
+            status = response.status_code
+            out_headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-type"]
+            out_headers.append(("Content-Type", response.mimetype or "application/octet-stream"))
+            start_response(f"{status} {HTTPStatus(status).phrase}", out_headers)
+            return [response.get_body() or b""]
+
+        return app

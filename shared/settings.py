@@ -61,9 +61,9 @@ APP_SETTINGS: Final[tuple[SettingSpec, ...]] = (
     SettingSpec("GRAPH_TIMEOUT_SECONDS", "30", "Timeout of one Graph request"),
     SettingSpec("SECRET_HASH_KEY", "", "HMAC key (Key Vault reference) for keyed hashes of secret values"),
     SettingSpec("AUTH_MODE", "easyauth", "easyauth | jwt | local (local only against the storage emulator)"),
-    SettingSpec("AUTH_JWT_JWKS_URL", "", "JWKS URL when AUTH_MODE=jwt", False),
-    SettingSpec("AUTH_JWT_ISSUER", "", "Expected issuer when AUTH_MODE=jwt", False),
-    SettingSpec("AUTH_JWT_AUDIENCE", "", "Expected audience when AUTH_MODE=jwt", False),
+    SettingSpec("AUTH_JWT_JWKS_URL", "", "JWKS URL (https; http only on loopback) when AUTH_MODE=jwt", False),
+    SettingSpec("AUTH_JWT_ISSUER", "", "Accepted issuer(s), comma-separated, when AUTH_MODE=jwt", False),
+    SettingSpec("AUTH_JWT_AUDIENCE", "", "Accepted audience(s), comma-separated, when AUTH_MODE=jwt", False),
     SettingSpec("CORS_ALLOWED_ORIGINS", "", "Comma-separated origins allowed to call the API (none by default)"),
     SettingSpec("TABLE_NAME_PREFIX", "drift", "Prefix of every table name"),
 )

@@ -9,6 +9,10 @@ import pytest
 
 from devtools.azurite import Azurite
 
+# The tests run the app the way local development does (Azurite): the blob trigger's source is
+# read when function_app is indexed, so it is set before any test imports it.
+os.environ.setdefault("BLOB_TRIGGER_SOURCE", "LogsAndContainerScan")
+
 SIM_SECRET = "test-simulator-token"
 HMAC_KEY = "test-secret-hash-key"
 

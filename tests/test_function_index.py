@@ -21,8 +21,44 @@ def _value(x: Any) -> Any:
     return getattr(x, "value", x)
 
 
+EXPECTED_HTTP = {
+    "get_portfolio": ("tenants", ["GET"]),
+    "put_tenant": ("tenants/{tenantId}", ["PUT"]),
+    "post_scan": ("tenants/{tenantId}/scans", ["POST"]),
+    "get_runs": ("tenants/{tenantId}/runs", ["GET"]),
+    "get_drift": ("tenants/{tenantId}/drift", ["GET"]),
+    "get_findings": ("tenants/{tenantId}/drift/findings", ["GET"]),
+    "get_finding": ("tenants/{tenantId}/drift/findings/{findingId}", ["GET"]),
+    "acknowledge": ("tenants/{tenantId}/drift/findings/{findingId}/acknowledge", ["POST"]),
+    "put_baseline": ("tenants/{tenantId}/drift/baseline", ["PUT"]),
+    "delete_baseline": ("tenants/{tenantId}/drift/baseline", ["DELETE"]),
+    "get_openapi": ("openapi.json", ["GET"]),
+    "cors_preflight": ("tenants/{*rest}", ["OPTIONS"]),
+}
+
+
 def test_the_expected_functions_are_registered() -> None:
-    assert {"schedule_scans", "scan_tenant", "put_tenant", "post_scan", "get_runs"} <= set(_functions())
+    assert {"schedule_scans", "scan_tenant", "detect_drift", *EXPECTED_HTTP} <= set(_functions())
+
+
+def test_detect_drift_is_a_blob_trigger_on_snapshots_with_the_configured_source() -> None:
+    b = _bindings(_functions()["detect_drift"])
+    assert b["snapshot"]["type"] == "blobTrigger"
+    assert b["snapshot"]["path"] == "snapshots/{tenantId}/{runId}.json.gz"
+    assert b["snapshot"]["connection"] == "AzureWebJobsStorage"
+    # Read from BLOB_TRIGGER_SOURCE when the app is indexed; the tests run with the local value.
+    assert b["snapshot"]["source"] == "LogsAndContainerScan"
+
+
+def test_the_blob_trigger_source_setting_is_read_at_indexing(monkeypatch: Any) -> None:
+    from functions.drift import _trigger_source
+
+    monkeypatch.setenv("BLOB_TRIGGER_SOURCE", "EventGrid")
+    assert _trigger_source().value == "EventGrid"
+    monkeypatch.delenv("BLOB_TRIGGER_SOURCE")
+    assert _trigger_source().value == "EventGrid"  # Azure's default (Flex Consumption)
+    monkeypatch.setenv("BLOB_TRIGGER_SOURCE", "LogsAndContainerScan")
+    assert _trigger_source().value == "LogsAndContainerScan"
 
 
 def test_schedule_scans_is_a_timer_on_the_schedule_setting_with_a_queue_output() -> None:
@@ -44,13 +80,8 @@ def test_scan_tenant_is_triggered_by_the_scan_queue() -> None:
 
 
 def test_http_functions_are_anonymous_at_the_platform_and_routed() -> None:
-    expected = {
-        "put_tenant": ("tenants/{tenantId}", ["PUT"]),
-        "post_scan": ("tenants/{tenantId}/scans", ["POST"]),
-        "get_runs": ("tenants/{tenantId}/runs", ["GET"]),
-    }
     functions = _functions()
-    for name, (route, methods) in expected.items():
+    for name, (route, methods) in EXPECTED_HTTP.items():
         trigger = functions[name].get_trigger().get_dict_repr()
         assert trigger["type"] == "httpTrigger"
         assert trigger["route"] == route

@@ -157,14 +157,14 @@ class FindingStore:
         return [dict(e) for e in entities]
 
     def query(self, tenant_id: str, filter_text: str, parameters: Mapping[str, Any], page_size: int,
-              continuation: str | None) -> tuple[list[dict[str, Any]], str | None]:  # fmt: skip
+              continuation: dict[str, Any] | None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:  # fmt: skip
         """One page of findings (list fields only) and the continuation token for the next."""
         pager = self._table.query_entities(
             filter_text, parameters=dict(parameters), select=list(LIST_FIELDS), results_per_page=page_size
-        ).by_page(continuation_token=continuation)
+        ).by_page(continuation_token=continuation)  # type: ignore[arg-type]  # the SDK takes its own dict back
         page = [dict(e) for e in next(pager, [])]
         token = getattr(pager, "continuation_token", None)
-        return page, str(token) if token else None
+        return page, dict(token) if token else None
 
     def write(self, tenant_id: str, findings: Iterable[Mapping[str, Any]], etags: Mapping[str, str]) -> None:
         """Create new findings and replace changed ones only if unchanged since read (ETag)."""

@@ -1,0 +1,93 @@
+"""HTTP API for the portal (DESIGN §6): each route converts the request and calls one handler."""
+
+from __future__ import annotations
+
+import azure.functions as func
+
+from shared import api
+from shared.http import json_response, preflight, respond
+from shared.openapi import openapi_document
+from shared.services import get_services
+from shared.settings import SCAN_QUEUE
+
+bp = func.Blueprint()  # type: ignore[no-untyped-call]
+ANON = func.AuthLevel.ANONYMOUS  # identity is enforced in the app (Easy Auth or JWT), not by function keys
+
+
+@bp.route(route="tenants", methods=["GET"], auth_level=ANON)
+def get_portfolio(req: func.HttpRequest) -> func.HttpResponse:
+    """The caller's tenants with drift counts and last run."""
+    return respond(req, lambda r: api.get_portfolio(r, get_services))
+
+
+@bp.route(route="tenants/{tenantId}", methods=["PUT"], auth_level=ANON)
+def put_tenant(req: func.HttpRequest) -> func.HttpResponse:
+    """Register or update a tenant."""
+    return respond(req, lambda r: api.put_tenant(r, get_services))
+
+
+@bp.route(route="tenants/{tenantId}/scans", methods=["POST"], auth_level=ANON)
+@bp.queue_output(arg_name="scans", queue_name=SCAN_QUEUE, connection="AzureWebJobsStorage")
+def post_scan(req: func.HttpRequest, scans: func.Out[str]) -> func.HttpResponse:
+    """Enqueue a scan of one tenant now; 202 with the run id."""
+
+    def handler(r: api.ApiRequest) -> api.ApiResponse:
+        response, message = api.post_scan(r, get_services)
+        scans.set(message.to_message())
+        return response
+
+    return respond(req, handler)
+
+
+@bp.route(route="tenants/{tenantId}/runs", methods=["GET"], auth_level=ANON)
+def get_runs(req: func.HttpRequest) -> func.HttpResponse:
+    """Recent runs of a tenant, newest first."""
+    return respond(req, lambda r: api.get_runs(r, get_services))
+
+
+@bp.route(route="tenants/{tenantId}/drift", methods=["GET"], auth_level=ANON)
+def get_drift(req: func.HttpRequest) -> func.HttpResponse:
+    """The tenant's drift summary (one point read)."""
+    return respond(req, lambda r: api.get_summary(r, get_services))
+
+
+@bp.route(route="tenants/{tenantId}/drift/findings", methods=["GET"], auth_level=ANON)
+def get_findings(req: func.HttpRequest) -> func.HttpResponse:
+    """Findings, filtered and paged."""
+    return respond(req, lambda r: api.get_findings(r, get_services))
+
+
+@bp.route(route="tenants/{tenantId}/drift/findings/{findingId}", methods=["GET"], auth_level=ANON)
+def get_finding(req: func.HttpRequest) -> func.HttpResponse:
+    """One finding with its changes, history and ETag."""
+    return respond(req, lambda r: api.get_finding(r, get_services))
+
+
+@bp.route(route="tenants/{tenantId}/drift/findings/{findingId}/acknowledge", methods=["POST"], auth_level=ANON)
+def acknowledge(req: func.HttpRequest) -> func.HttpResponse:
+    """Acknowledge a finding with an optional note; honours If-Match."""
+    return respond(req, lambda r: api.post_acknowledge(r, get_services))
+
+
+@bp.route(route="tenants/{tenantId}/drift/baseline", methods=["PUT"], auth_level=ANON)
+def put_baseline(req: func.HttpRequest) -> func.HttpResponse:
+    """Pin a completed run as the baseline."""
+    return respond(req, lambda r: api.put_baseline(r, get_services))
+
+
+@bp.route(route="tenants/{tenantId}/drift/baseline", methods=["DELETE"], auth_level=ANON)
+def delete_baseline(req: func.HttpRequest) -> func.HttpResponse:
+    """Return to rolling baselines."""
+    return respond(req, lambda r: api.delete_baseline(r, get_services))
+
+
+@bp.route(route="openapi.json", methods=["GET"], auth_level=ANON)
+def get_openapi(req: func.HttpRequest) -> func.HttpResponse:
+    """The OpenAPI 3 document of this API."""
+    return json_response(openapi_document(), headers={"Cache-Control": "no-store"})
+
+
+@bp.route(route="tenants/{*rest}", methods=["OPTIONS"], auth_level=ANON)
+def cors_preflight(req: func.HttpRequest) -> func.HttpResponse:
+    """CORS preflight for the allowed origins (CORS_ALLOWED_ORIGINS)."""
+    return preflight(req)

@@ -1,0 +1,666 @@
+// TenantAtlas Drift page: portfolio → tenant summary → findings → finding detail, over the /api routes.
+// Every value from the API reaches the DOM as text (createElement / textContent), never as markup.
+"use strict";
+
+(() => {
+  const API = "/api";
+  const MAX_NOTE = 2000;
+  const PAGE_SIZE = 100;
+  const main = document.getElementById("main");
+  const statusRegion = document.getElementById("status");
+  const breadcrumb = document.getElementById("breadcrumb");
+
+  const POLICY_TYPE_LABELS = {
+    settingsCatalogPolicy: "Settings catalog",
+    deviceConfiguration: "Device configuration",
+    deviceCompliancePolicy: "Compliance policy",
+    groupPolicyConfiguration: "Administrative template",
+    endpointSecurityIntent: "Endpoint security (intent)",
+    appProtectionPolicy: "App protection",
+    mobileAppConfiguration: "App configuration",
+    deviceManagementScript: "Platform script (Windows)",
+    deviceShellScript: "Shell script (macOS)",
+    deviceHealthScript: "Remediation",
+    windowsAutopilotDeploymentProfile: "Autopilot profile",
+    deviceEnrollmentConfiguration: "Enrollment configuration",
+    windowsFeatureUpdateProfile: "Feature update profile",
+    windowsQualityUpdateProfile: "Quality update profile",
+    windowsDriverUpdateProfile: "Driver update profile",
+    assignmentFilter: "Assignment filter",
+    roleScopeTag: "Scope tag",
+    conditionalAccessPolicy: "Conditional Access",
+    namedLocation: "Named location",
+    authenticationMethodsPolicy: "Authentication methods",
+  };
+  const ERROR_CODE_TEXT = {
+    forbidden: "Graph refused access: the app lacks the permission or consent for this type.",
+    throttled: "Graph kept throttling the requests for this type.",
+    not_found: "Graph did not find this collection in the tenant.",
+    graph_error: "Graph answered with an error.",
+    timeout: "Graph did not answer in time.",
+    invalid_response: "Graph answered with something that could not be read.",
+  };
+  const STATUSES = ["new", "acknowledged", "resolved", "all"];
+  const CHANGE_TYPES = ["added", "modified", "removed"];
+  const SEVERITIES = ["high", "medium", "low"];
+  const FILTERS = ["status", "changeType", "policyType", "severity"];
+
+  // --- DOM -----------------------------------------------------------------------------------------
+
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") el.className = value;
+      else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+      else el.setAttribute(key, value === true ? "" : String(value));
+    }
+    add(el, children);
+    return el;
+  }
+
+  function add(el, children) {
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return el;
+  }
+
+  function replace(el, ...children) {
+    el.replaceChildren();
+    return add(el, children);
+  }
+
+  function announce(message) {
+    statusRegion.textContent = "";
+    // A fresh text node makes screen readers announce the same message twice in a row, too.
+    window.setTimeout(() => { statusRegion.textContent = message; }, 30);
+  }
+
+  const label = (type) => POLICY_TYPE_LABELS[type] || String(type || "").replace(/([a-z])([A-Z])/g, "$1 $2");
+  const capital = (text) => (text ? text.charAt(0).toUpperCase() + text.slice(1) : "");
+  const count = (n, one, many) => `${n} ${n === 1 ? one : many || one + "s"}`;
+
+  function time(iso) {
+    if (!iso) return h("span", { class: "muted" }, "—");
+    const date = new Date(iso);
+    const text = Number.isNaN(date.getTime())
+      ? iso
+      : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+    return h("time", { datetime: iso, title: iso }, text);
+  }
+
+  const badge = (kind, value, text) =>
+    h("span", { class: `badge badge-${kind}-${String(value).replace(/[^a-z_]/gi, "")}` }, text || value);
+  const code = (text) => h("code", {}, text);
+
+  // --- routes --------------------------------------------------------------------------------------
+
+  const enc = encodeURIComponent;
+  function query(params) {
+    const search = new URLSearchParams();
+    for (const key of FILTERS) if (params[key]) search.set(key, params[key]);
+    const text = search.toString();
+    return text ? `?${text}` : "";
+  }
+  const hrefPortfolio = () => "#/";
+  const hrefTenant = (tid) => `#/tenants/${enc(tid)}`;
+  const hrefFindings = (tid, params) => `#/tenants/${enc(tid)}/findings${query(params || {})}`;
+  const hrefFinding = (tid, fid, params) => `#/tenants/${enc(tid)}/findings/${enc(fid)}${query(params || {})}`;
+
+  function parseHash() {
+    const raw = window.location.hash.replace(/^#/, "") || "/";
+    const [path, search] = raw.split("?", 2);
+    const segments = path.split("/").filter(Boolean).map((s) => {
+      try { return decodeURIComponent(s); } catch { return s; }
+    });
+    const params = {};
+    const parsed = new URLSearchParams(search || "");
+    for (const key of FILTERS) if (parsed.get(key)) params[key] = parsed.get(key);
+    return { segments, params };
+  }
+
+  // --- API -----------------------------------------------------------------------------------------
+
+  class ApiError extends Error {
+    constructor(status, code, message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  async function api(path, options = {}) {
+    const init = { method: options.method || "GET", credentials: "same-origin", headers: { Accept: "application/json" } };
+    if (options.body !== undefined) {
+      init.body = JSON.stringify(options.body);
+      init.headers["Content-Type"] = "application/json";
+    }
+    Object.assign(init.headers, options.headers || {});
+    let response;
+    try {
+      response = await fetch(API + path, init);
+    } catch {
+      throw new ApiError(0, "network_error", "The API could not be reached. Check the connection and try again.");
+    }
+    const text = await response.text();
+    let data = null;
+    if (text) {
+      try { data = JSON.parse(text); } catch { data = null; }
+    }
+    if (!response.ok) {
+      const error = (data && data.error) || {};
+      throw new ApiError(response.status, error.code || `http_${response.status}`, error.message || `HTTP ${response.status}`);
+    }
+    return { data, etag: response.headers.get("ETag") };
+  }
+
+  let tenantsPromise = null;
+  function tenants(refresh) {
+    if (refresh || !tenantsPromise) {
+      tenantsPromise = api("/tenants").then((r) => r.data.tenants || []);
+      tenantsPromise.catch(() => { tenantsPromise = null; });
+    }
+    return tenantsPromise;
+  }
+
+  async function tenantName(tid) {
+    try {
+      const found = (await tenants()).find((t) => t.tenantId === tid);
+      return found ? found.displayName : tid;
+    } catch {
+      return tid;
+    }
+  }
+
+  function errorView(error) {
+    const box = h("div", { class: "callout callout-error", role: "alert" });
+    if (error.status === 401) {
+      const back = `${window.location.pathname}${window.location.hash}`;
+      add(box, h("p", {}, h("strong", {}, "You are not signed in. ")), h("p", {},
+        h("a", { href: `/.auth/login/aad?post_login_redirect_uri=${enc(back)}` }, "Sign in")));
+      return box;
+    }
+    const lead = {
+      403: "Your account does not have the role this needs.",
+      404: "Not found, or not visible to your account.",
+      412: "It changed while you were looking at it.",
+    }[error.status] || "Something went wrong.";
+    return add(box, h("p", {}, h("strong", {}, lead), " ", error.message || ""), error.code ? h("p", { class: "muted" }, "Code: ", code(error.code)) : null);
+  }
+
+  // --- page frame ----------------------------------------------------------------------------------
+
+  let renderSeq = 0;
+
+  function setCrumbs(items) {
+    const list = h("ol");
+    items.forEach((item, index) => {
+      const last = index === items.length - 1;
+      list.append(h("li", {}, last ? h("span", { "aria-current": "page" }, item.text) : h("a", { href: item.href }, item.text)));
+    });
+    replace(breadcrumb, list);
+  }
+
+  function show(title, ...children) {
+    document.title = `${title} · Drift · TenantAtlas`;
+    const heading = h("h1", { tabindex: "-1" }, title);
+    replace(main, heading, ...children);
+    return heading;
+  }
+
+  async function route(focus) {
+    const seq = ++renderSeq;
+    const { segments, params } = parseHash();
+    const current = () => seq === renderSeq;
+    statusRegion.textContent = "";
+    main.setAttribute("aria-busy", "true");
+    try {
+      if (segments.length === 0) await portfolioView(current);
+      else if (segments[0] === "tenants" && segments.length === 2) await summaryView(current, segments[1]);
+      else if (segments[0] === "tenants" && segments.length === 3 && segments[2] === "findings")
+        await findingsView(current, segments[1], params);
+      else if (segments[0] === "tenants" && segments.length === 4 && segments[2] === "findings")
+        await findingView(current, segments[1], segments[3], params);
+      else {
+        setCrumbs([{ text: "Tenants", href: hrefPortfolio() }, { text: "Not found" }]);
+        show("Page not found", h("p", {}, h("a", { href: hrefPortfolio() }, "Back to the tenants")));
+      }
+    } catch (error) {
+      if (!current()) return;
+      show("Could not load this page", errorView(error), h("p", {}, h("button", { type: "button", onclick: () => route(true) }, "Try again")));
+    } finally {
+      if (current()) main.removeAttribute("aria-busy");
+    }
+    if (current() && focus) {
+      const heading = main.querySelector("h1");
+      if (heading) heading.focus({ preventScroll: false });
+    }
+  }
+
+  // --- portfolio -----------------------------------------------------------------------------------
+
+  function stateBadge(state) {
+    return badge("state", state || "blocked", capital(state || "blocked"));
+  }
+
+  function coverageCell(t) {
+    const problems = Number(t.coverageProblems || 0);
+    if (problems > 0) {
+      return h("a", { href: hrefTenant(t.tenantId), class: "warn" }, `${count(problems, "type")} not covered`);
+    }
+    if (t.lastRun && t.lastRun.status === "failed") return h("span", { class: "warn" }, "Last run failed");
+    if (t.lastRun && t.lastRun.status === "partial") return h("span", { class: "warn" }, "Last run partial");
+    if (!t.lastRun) return h("span", { class: "muted" }, "Not scanned yet");
+    return h("span", { class: "ok" }, "Complete");
+  }
+
+  function lastRunCell(run) {
+    if (!run) return h("span", { class: "muted" }, "Never");
+    return h("span", { class: "stack" }, badge("run", run.status, run.status), " ", time(run.finishedAt || run.startedAt));
+  }
+
+  async function portfolioView(current) {
+    setCrumbs([{ text: "Tenants" }]);
+    const list = await tenants(true);
+    if (!current()) return;
+    const sorted = [...list].sort(
+      (a, b) => (b.counts?.new || 0) - (a.counts?.new || 0) || String(a.displayName).localeCompare(String(b.displayName)),
+    );
+    const totalNew = list.reduce((n, t) => n + (t.counts?.new || 0), 0);
+    const withProblems = list.filter((t) => Number(t.coverageProblems || 0) > 0 || ["partial", "failed"].includes(t.lastRun?.status)).length;
+    if (list.length === 0) {
+      show("Tenants", h("p", {}, "No tenants are registered (or visible to your account) yet. Register one with ",
+        code("PUT /api/tenants/{tenantId}"), "."));
+      return;
+    }
+    const rows = sorted.map((t) => {
+      const n = t.counts?.new || 0;
+      return h("tr", {},
+        h("th", { scope: "row", "data-label": "Tenant" },
+          h("a", { href: hrefTenant(t.tenantId), class: "tenant-link" }, t.displayName || t.tenantId),
+          t.enabled === false ? h("span", { class: "tag" }, "disabled") : null),
+        h("td", { "data-label": "State" }, stateBadge(t.state)),
+        h("td", { "data-label": "New", class: "num" },
+          n > 0 ? h("a", { href: hrefFindings(t.tenantId, { status: "new" }), "aria-label": `${n} new findings in ${t.displayName}` }, String(n)) : "0"),
+        h("td", { "data-label": "Acknowledged", class: "num" }, String(t.counts?.acknowledged || 0)),
+        h("td", { "data-label": "Last run" }, lastRunCell(t.lastRun)),
+        h("td", { "data-label": "Coverage" }, coverageCell(t)));
+    });
+    show("Tenants",
+      h("p", { class: "lede" }, `${count(list.length, "tenant")} · ${count(totalNew, "new finding")} · ${count(withProblems, "tenant")} with coverage problems`),
+      h("div", { class: "table-wrap" },
+        h("table", { class: "data responsive", id: "portfolio" },
+          h("caption", { class: "visually-hidden" }, "Tenants with their drift"),
+          h("thead", {}, h("tr", {}, ["Tenant", "State", "New", "Acknowledged", "Last run", "Coverage"].map((c) => h("th", { scope: "col" }, c)))),
+          h("tbody", {}, rows))));
+  }
+
+  // --- tenant summary ------------------------------------------------------------------------------
+
+  function reasonBox(summary) {
+    if (summary.state === "ready") return null;
+    const reason = summary.reason || { code: summary.state, message: "" };
+    const hint = {
+      no_runs: "Drift appears once this tenant has been scanned at least twice.",
+      no_baseline: "The next completed scan of the same policy types becomes the first comparison.",
+      current_run_failed: "Check the runs below: no policy type could be read. Consent and permissions are the usual cause.",
+    }[reason.code];
+    return h("div", { class: `callout callout-${summary.state === "error" ? "error" : "blocked"}`, role: "note", id: "state-reason" },
+      h("p", {}, h("strong", {}, summary.state === "error" ? "Error: " : "Blocked: "), reason.message || "", " ", h("span", { class: "muted" }, "(", code(reason.code), ")")),
+      hint ? h("p", {}, hint) : null);
+  }
+
+  function runBlock(title, run, extra) {
+    if (!run) return h("div", { class: "run-card" }, h("h3", {}, title), h("p", { class: "muted" }, "None yet"));
+    return h("div", { class: "run-card" }, h("h3", {}, title),
+      h("dl", { class: "pairs" },
+        extra,
+        h("dt", {}, "Run"), h("dd", {}, code(run.runId)),
+        run.status ? [h("dt", {}, "Status"), h("dd", {}, badge("run", run.status, run.status))] : null,
+        h("dt", {}, "Finished"), h("dd", {}, time(run.finishedAt))));
+  }
+
+  function breakdown(title, id, entries, tid, filterKey, labeller) {
+    const rows = entries.map(([key, n]) =>
+      h("tr", {},
+        h("th", { scope: "row" }, labeller ? labeller(key) : capital(key)),
+        h("td", { class: "num" }, n > 0 ? h("a", { href: hrefFindings(tid, { status: "new", [filterKey]: key }), "aria-label": `${n} new ${labeller ? labeller(key) : key} findings` }, String(n)) : "0")));
+    return h("section", { class: "breakdown", "aria-labelledby": `${id}-h` },
+      h("h3", { id: `${id}-h` }, title),
+      rows.length
+        ? h("table", { class: "data compact", id }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Kind"), h("th", { scope: "col", class: "num" }, "New"))), h("tbody", {}, rows))
+        : h("p", { class: "muted" }, "No new findings."));
+  }
+
+  async function summaryView(current, tid) {
+    const [name, summaryRes, runsRes] = await Promise.all([
+      tenantName(tid),
+      api(`/tenants/${enc(tid)}/drift`),
+      api(`/tenants/${enc(tid)}/runs?top=5`).catch(() => ({ data: { runs: [] } })),
+    ]);
+    if (!current()) return;
+    const s = summaryRes.data;
+    const counts = s.counts || {};
+    const coverage = s.coverage || { complete: [], failed: [] };
+    setCrumbs([{ text: "Tenants", href: hrefPortfolio() }, { text: name }]);
+    const stat = (key, text) => h("a", { class: "stat", href: hrefFindings(tid, { status: key }), id: `stat-${key}` },
+      h("span", { class: "stat-n" }, String(key === "all" ? (counts.new || 0) + (counts.acknowledged || 0) + (counts.resolved || 0) : counts[key] || 0)),
+      h("span", { class: "stat-label" }, text));
+    const byType = Object.entries(counts.byPolicyType || {}).sort((a, b) => b[1] - a[1] || label(a[0]).localeCompare(label(b[0])));
+    const runs = (runsRes.data && runsRes.data.runs) || [];
+    show(name,
+      h("p", { class: "lede" }, stateBadge(s.state), " Tenant ", code(tid)),
+      reasonBox(s),
+      h("section", { "aria-labelledby": "counts-h" },
+        h("h2", { id: "counts-h" }, "Findings"),
+        h("div", { class: "stats" }, stat("new", "New"), stat("acknowledged", "Acknowledged"), stat("resolved", "Resolved"), stat("all", "All findings"))),
+      h("section", { "aria-labelledby": "new-h" },
+        h("h2", { id: "new-h" }, "New findings by kind"),
+        h("div", { class: "breakdowns" },
+          breakdown("Severity", "by-severity", SEVERITIES.map((k) => [k, (counts.bySeverity || {})[k] || 0]), tid, "severity"),
+          breakdown("Change type", "by-change-type", CHANGE_TYPES.map((k) => [k, (counts.byChangeType || {})[k] || 0]), tid, "changeType"),
+          breakdown("Policy type", "by-policy-type", byType, tid, "policyType", label))),
+      h("section", { "aria-labelledby": "runs-h" },
+        h("h2", { id: "runs-h" }, "Compared runs"),
+        h("div", { class: "run-cards" },
+          runBlock("Baseline", s.baseline, s.baseline ? [h("dt", {}, "Mode"), h("dd", {}, s.baseline.mode === "pinned" ? "Pinned by an admin" : "Rolling (previous completed run)")] : null),
+          runBlock("Current", s.current))),
+      coverageSection(coverage),
+      runsSection(runs));
+  }
+
+  function coverageSection(coverage) {
+    const failed = coverage.failed || [];
+    const complete = coverage.complete || [];
+    return h("section", { "aria-labelledby": "coverage-h", id: "coverage" },
+      h("h2", { id: "coverage-h" }, "Coverage"),
+      failed.length
+        ? h("div", { class: "callout callout-blocked", role: "note" },
+          h("p", {}, h("strong", {}, `${count(failed.length, "policy type")} not covered: `), "drift in these is not reported until a run reads them completely."),
+          h("ul", {}, failed.map((f) => h("li", {}, h("strong", {}, label(f.policyType)), " — ", code(f.errorCode), " ", ERROR_CODE_TEXT[f.errorCode] || ""))))
+        : null,
+      complete.length
+        ? h("details", {}, h("summary", {}, `${count(complete.length, "policy type")} compared completely`),
+          h("ul", { class: "columns" }, complete.map((t) => h("li", {}, label(t)))))
+        : h("p", { class: "muted" }, "No comparison yet."));
+  }
+
+  function runsSection(runs) {
+    if (!runs.length) return null;
+    return h("section", { "aria-labelledby": "recent-h" },
+      h("h2", { id: "recent-h" }, "Recent runs"),
+      h("div", { class: "table-wrap" },
+        h("table", { class: "data responsive" },
+          h("thead", {}, h("tr", {}, ["Run", "Status", "Started", "Finished", "Problems"].map((c) => h("th", { scope: "col" }, c)))),
+          h("tbody", {}, runs.map((r) => h("tr", {},
+            h("td", { "data-label": "Run" }, code(r.runId)),
+            h("td", { "data-label": "Status" }, badge("run", r.status, r.status)),
+            h("td", { "data-label": "Started" }, time(r.startedAt)),
+            h("td", { "data-label": "Finished" }, time(r.finishedAt)),
+            h("td", { "data-label": "Problems" }, (r.errorCodes || []).length ? (r.errorCodes || []).map((c) => code(c)) : h("span", { class: "muted" }, "None"))))))));
+  }
+
+  // --- findings list -------------------------------------------------------------------------------
+
+  function select(name, text, options, value) {
+    const id = `filter-${name}`;
+    return h("div", { class: "field" },
+      h("label", { for: id }, text),
+      h("select", { id, name }, options.map(([v, t]) => h("option", { value: v, selected: v === (value || "") }, t))));
+  }
+
+  function findingRow(tid, f, params) {
+    return h("tr", {},
+      h("th", { scope: "row", "data-label": "Policy" }, h("a", { href: hrefFinding(tid, f.id, params), class: "finding-link", "data-finding-id": f.id }, f.displayName || f.subjectId)),
+      h("td", { "data-label": "Policy type" }, label(f.policyType)),
+      h("td", { "data-label": "Change" }, badge("change", f.changeType, capital(f.changeType))),
+      h("td", { "data-label": "Severity" }, badge("severity", f.severity, capital(f.severity))),
+      h("td", { "data-label": "Changed" }, (f.categories || []).join(", ") || h("span", { class: "muted" }, "whole policy")),
+      h("td", { "data-label": "Status" }, badge("status", f.status, capital(f.status))),
+      h("td", { "data-label": "Last seen" }, time(f.lastSeenAt)));
+  }
+
+  async function findingsView(current, tid, params) {
+    const status = params.status || "new";
+    const wanted = { ...params, status };
+    const search = new URLSearchParams({ status, pageSize: String(PAGE_SIZE) });
+    for (const key of ["changeType", "policyType", "severity"]) if (params[key]) search.set(key, params[key]);
+    const [name, summaryRes, page] = await Promise.all([
+      tenantName(tid),
+      api(`/tenants/${enc(tid)}/drift`).catch(() => ({ data: {} })),
+      api(`/tenants/${enc(tid)}/drift/findings?${search}`),
+    ]);
+    if (!current()) return;
+    const s = summaryRes.data || {};
+    const types = new Set([...Object.keys(s.counts?.byPolicyType || {}), ...(s.coverage?.complete || []), ...((s.coverage?.failed || []).map((f) => f.policyType))]);
+    if (params.policyType) types.add(params.policyType);
+    setCrumbs([{ text: "Tenants", href: hrefPortfolio() }, { text: name, href: hrefTenant(tid) }, { text: "Findings" }]);
+
+    const form = h("form", { class: "filters", id: "filters", "aria-label": "Filter findings" },
+      select("status", "Status", STATUSES.map((v) => [v, capital(v)]), status),
+      select("changeType", "Change type", [["", "Any"], ...CHANGE_TYPES.map((v) => [v, capital(v)])], params.changeType),
+      select("policyType", "Policy type", [["", "Any"], ...[...types].sort((a, b) => label(a).localeCompare(label(b))).map((v) => [v, label(v)])], params.policyType),
+      select("severity", "Severity", [["", "Any"], ...SEVERITIES.map((v) => [v, capital(v)])], params.severity),
+      h("div", { class: "field actions" }, h("button", { type: "submit" }, "Apply filters"), h("a", { href: hrefFindings(tid, { status: "new" }) }, "Reset")));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      const next = {};
+      for (const key of FILTERS) if (data.get(key)) next[key] = String(data.get(key));
+      window.location.hash = hrefFindings(tid, next);
+    });
+
+    const tbody = h("tbody", {}, page.data.findings.map((f) => findingRow(tid, f, wanted)));
+    const shown = h("p", { class: "lede", id: "findings-count" });
+    const more = h("div", { class: "more" });
+    let token = page.data.continuationToken;
+    let total = page.data.findings.length;
+    const refreshCount = () => replace(shown, `${count(total, "finding")} shown${token ? " (more available)" : ""}`);
+    const renderMore = () => {
+      replace(more, token ? h("button", { type: "button", id: "load-more", onclick: loadMore }, "Load more") : null);
+    };
+    async function loadMore(event) {
+      const button = event.currentTarget;
+      button.disabled = true;
+      button.textContent = "Loading…";
+      try {
+        const next = new URLSearchParams(search);
+        next.set("continuationToken", token);
+        const res = await api(`/tenants/${enc(tid)}/drift/findings?${next}`);
+        if (!current()) return;
+        const rows = res.data.findings.map((f) => findingRow(tid, f, wanted));
+        add(tbody, rows);
+        token = res.data.continuationToken;
+        total += rows.length;
+        refreshCount();
+        renderMore();
+        announce(`${count(rows.length, "more finding")} loaded.`);
+        const firstLink = rows.length ? rows[0].querySelector("a") : null;
+        if (firstLink) firstLink.focus();
+      } catch (error) {
+        replace(more, errorView(error), h("button", { type: "button", onclick: loadMore }, "Try again"));
+      }
+    }
+    refreshCount();
+    renderMore();
+    const empty = status === "new" && !params.changeType && !params.policyType && !params.severity
+      ? "No new findings: everything has been triaged, or nothing drifted."
+      : "No findings match these filters.";
+    show(`Findings: ${name}`,
+      form,
+      shown,
+      total
+        ? h("div", { class: "table-wrap" },
+          h("table", { class: "data responsive", id: "findings" },
+            h("caption", { class: "visually-hidden" }, "Findings"),
+            h("thead", {}, h("tr", {}, ["Policy", "Policy type", "Change", "Severity", "Changed", "Status", "Last seen"].map((c) => h("th", { scope: "col" }, c)))),
+            tbody))
+        : h("p", { class: "empty", id: "no-findings" }, empty),
+      more);
+  }
+
+  // --- finding detail ------------------------------------------------------------------------------
+
+  const SECRET = /^<secret(?: hmac:([0-9a-f]+))?>$/;
+
+  function isHashSummary(value) {
+    if (!value || typeof value !== "object" || Array.isArray(value)) return false;
+    const keys = Object.keys(value).sort().join(",");
+    return keys === "sha256,sizeBytes" || keys === "sha256,sizeBytes,truncated";
+  }
+
+  function valueView(value, side) {
+    if (value === null || value === undefined) return h("p", { class: "absent" }, "(not set)");
+    if (typeof value === "string") {
+      const secret = SECRET.exec(value);
+      if (secret) {
+        return h("div", { class: "secret" },
+          h("p", {}, h("span", { class: "tag tag-secret" }, "secret"), secret[1] ? " Value never stored; keyed hash:" : " Value never stored."),
+          h("pre", {}, value));
+      }
+      return h("pre", { class: `value value-${side}` }, value);
+    }
+    if (isHashSummary(value)) {
+      const size = Number(value.sizeBytes).toLocaleString();
+      return h("div", { class: "hashed" },
+        h("p", {}, h("span", { class: "tag" }, value.truncated ? "too large to show" : "script body"), ` ${size} bytes`),
+        h("pre", {}, `sha256 ${value.sha256}`));
+    }
+    if (typeof value === "object") return h("pre", { class: `value value-${side}` }, JSON.stringify(value, null, 2));
+    return h("pre", { class: `value value-${side}` }, JSON.stringify(value));
+  }
+
+  function changeView(change, index) {
+    return h("li", { class: "change" },
+      h("div", { class: "change-head" },
+        h("span", { class: "tag" }, change.category || "change"),
+        h("code", { class: "path", id: `change-${index}-path` }, change.path)),
+      h("div", { class: "before-after" },
+        h("div", { class: "side side-before" }, h("h4", {}, "Before (baseline)"), valueView(change.before, "before")),
+        h("div", { class: "side side-after" }, h("h4", {}, "After (current)"), valueView(change.after, "after"))));
+  }
+
+  function historyView(history) {
+    if (!history.length) return h("p", { class: "muted" }, "No history yet.");
+    return h("ol", { class: "history", id: "history" }, history.map((e) =>
+      h("li", {},
+        h("p", {}, h("strong", {}, capital(e.action)), " by ", e.by || "system", " · ", time(e.at), e.runId ? [" · run ", code(e.runId)] : null),
+        e.note ? h("blockquote", { class: "note" }, e.note) : null)));
+  }
+
+  function ackForm(tid, finding, etag, onDone) {
+    if (finding.status !== "new") {
+      const text = finding.status === "acknowledged"
+        ? "Acknowledged: this finding no longer shows in the new list. Its history keeps who and when."
+        : "Resolved: the policy matches its baseline again.";
+      return h("p", { class: "callout", id: "ack-done", tabindex: "-1" }, text);
+    }
+    const note = h("textarea", { id: "ack-note", name: "note", rows: "4", maxlength: String(MAX_NOTE), "aria-describedby": "ack-note-help ack-note-count" });
+    const counter = h("span", { id: "ack-note-count", class: "muted" }, `0 / ${MAX_NOTE}`);
+    note.addEventListener("input", () => { counter.textContent = `${note.value.length} / ${MAX_NOTE}`; });
+    const button = h("button", { type: "submit", id: "ack-submit" }, "Acknowledge");
+    const feedback = h("div", { id: "ack-feedback" });
+    const form = h("form", { id: "ack-form", class: "ack" },
+      h("label", { for: "ack-note" }, "Note (optional)"),
+      h("p", { id: "ack-note-help", class: "muted" }, "Why this change is expected, or what was done about it. Up to 2,000 characters."),
+      note, h("div", { class: "ack-row" }, button, counter), feedback);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const text = note.value.trim();
+      if (text.length > MAX_NOTE) {
+        replace(feedback, h("p", { class: "callout callout-error", role: "alert" }, `The note is longer than ${MAX_NOTE} characters.`));
+        return;
+      }
+      button.disabled = true;
+      button.textContent = "Acknowledging…";
+      try {
+        const headers = etag ? { "If-Match": etag } : {};
+        const res = await api(`/tenants/${enc(tid)}/drift/findings/${enc(finding.id)}/acknowledge`, { method: "POST", body: text ? { note: text } : {}, headers });
+        tenantsPromise = null;
+        onDone(res, "Finding acknowledged.");
+      } catch (error) {
+        button.disabled = false;
+        button.textContent = "Acknowledge";
+        if (error.status === 412) {
+          onDone(null, "This finding changed since you opened it; it has been reloaded. Review it and acknowledge again.");
+          return;
+        }
+        replace(feedback, errorView(error));
+      }
+    });
+    return form;
+  }
+
+  async function findingView(current, tid, fid, params) {
+    const [name, res] = await Promise.all([tenantName(tid), api(`/tenants/${enc(tid)}/drift/findings/${enc(fid)}`)]);
+    if (!current()) return;
+    renderFinding(current, tid, name, res.data, res.etag, params);
+  }
+
+  function renderFinding(current, tid, name, f, etag, params) {
+    const listParams = { status: "new", ...params };
+    setCrumbs([{ text: "Tenants", href: hrefPortfolio() }, { text: name, href: hrefTenant(tid) }, { text: "Findings", href: hrefFindings(tid, listParams) }, { text: f.displayName || f.subjectId }]);
+    const changes = f.changes || [];
+    const explain = {
+      added: "This policy is in the current run but was not in the baseline: it was created (or became readable).",
+      removed: "This policy was in the baseline but is not in the current run: it was deleted.",
+    }[f.changeType];
+    const onDone = async (res, message) => {
+      if (res) {
+        if (!current()) return;
+        renderFinding(current, tid, name, res.data, res.etag, params);
+      } else {
+        const fresh = await api(`/tenants/${enc(tid)}/drift/findings/${enc(f.id)}`);
+        if (!current()) return;
+        renderFinding(current, tid, name, fresh.data, fresh.etag, params);
+      }
+      announce(message);
+      const done = document.getElementById("ack-done") || document.getElementById("ack-note");
+      if (done) done.focus();
+      const feedback = document.getElementById("ack-section-msg");
+      if (feedback) feedback.textContent = message;
+    };
+    const heading = show(f.displayName || f.subjectId,
+      h("p", { class: "lede badges" },
+        badge("severity", f.severity, `${capital(f.severity)} severity`), " ",
+        badge("change", f.changeType, capital(f.changeType)), " ",
+        badge("status", f.status, capital(f.status)), " ", label(f.policyType)),
+      h("p", {}, h("a", { href: hrefFindings(tid, listParams), id: "back-to-list" }, "← Back to the findings")),
+      h("dl", { class: "pairs facts" },
+        h("dt", {}, "Policy type"), h("dd", {}, label(f.policyType), " ", h("span", { class: "muted" }, "(", code(f.policyType), ")")),
+        h("dt", {}, "Object id"), h("dd", {}, code(f.subjectId)),
+        h("dt", {}, "Changed"), h("dd", {}, (f.categories || []).join(", ") || "whole policy"),
+        h("dt", {}, "Baseline run"), h("dd", {}, code(f.baselineRunId || "—")),
+        h("dt", {}, "Current run"), h("dd", {}, code(f.currentRunId || "—")),
+        h("dt", {}, "First seen"), h("dd", {}, time(f.firstSeenAt), f.firstSeenRunId ? [" · run ", code(f.firstSeenRunId)] : null),
+        h("dt", {}, "Last seen"), h("dd", {}, time(f.lastSeenAt), f.lastSeenRunId ? [" · run ", code(f.lastSeenRunId)] : null)),
+      h("section", { "aria-labelledby": "changes-h" },
+        h("h2", { id: "changes-h" }, changes.length ? `Changes (${changes.length})` : "Changes"),
+        explain ? h("p", { class: "callout" }, explain) : null,
+        changes.length ? h("ol", { class: "changes", id: "changes" }, changes.map(changeView)) : (explain ? null : h("p", { class: "muted" }, "No individual changes recorded."))),
+      h("section", { "aria-labelledby": "ack-h", id: "ack-section" },
+        h("h2", { id: "ack-h" }, "Triage"),
+        h("p", { id: "ack-section-msg", class: "notice" }),
+        ackForm(tid, f, etag, onDone)),
+      h("section", { "aria-labelledby": "history-h" },
+        h("h2", { id: "history-h" }, "History"),
+        historyView(f.history || [])));
+    return heading;
+  }
+
+  // --- start ---------------------------------------------------------------------------------------
+
+  document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a.skip-link") : null;
+    if (link) {
+      event.preventDefault();
+      main.focus();
+    }
+  });
+  window.addEventListener("hashchange", () => {
+    if (window.location.hash === "" || window.location.hash.startsWith("#/")) route(true);
+  });
+  route(false);
+})();
