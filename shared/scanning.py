@@ -93,6 +93,18 @@ class ScanOutcome:
     status: str | None
 
 
+def _record_outcome(services: Services, request: ScanRequest, document: Mapping[str, Any]) -> None:
+    """The run record from its snapshot: status, times and per-type coverage."""
+    services.runs.finish(
+        request.tenant_id,
+        request.run_id,
+        document["status"],
+        document["finishedAt"],
+        _type_summary(document),
+        started_at=document["startedAt"],
+    )
+
+
 def _type_summary(document: Mapping[str, Any]) -> dict[str, Any]:
     return {
         key: {
@@ -166,14 +178,7 @@ async def _scan_locked(
         except SnapshotError as exc:
             services.runs.finish(request.tenant_id, request.run_id, "failed", now_iso(), {}, exc.code)
             return ScanOutcome(request.run_id, "recovered", "failed")
-        services.runs.finish(
-            request.tenant_id,
-            request.run_id,
-            document["status"],
-            document["finishedAt"],
-            _type_summary(document),
-            started_at=document["startedAt"],
-        )
+        _record_outcome(services, request, document)
         return ScanOutcome(request.run_id, "recovered", document["status"])
 
     started = now_iso()
@@ -199,14 +204,7 @@ async def _scan_locked(
         # Lost a race with another attempt of the same run: its snapshot is the run's snapshot.
         stored = services.snapshots.read(name)
         document = decode_snapshot(stored or b"")
-    services.runs.finish(
-        request.tenant_id,
-        request.run_id,
-        document["status"],
-        document["finishedAt"],
-        _type_summary(document),
-        started_at=document["startedAt"],
-    )
+    _record_outcome(services, request, document)
     log.info("scan %s of tenant %s: %s", request.run_id, request.tenant_id, document["status"])
     return ScanOutcome(request.run_id, "scanned", document["status"])
 

@@ -284,3 +284,18 @@ def test_a_static_token_is_never_sent_to_microsoft_graph(
     record = run(host, tenant, run_id)
     assert record["status"] == "failed" and record["errorCode"] == "configuration_error"
     assert snapshot_names(tenant) == []
+
+
+def test_the_timer_fans_out_a_thousand_tenants_in_one_invocation(host: Any, graph_sim: Any) -> None:
+    svc = services()
+    tenants = [new_tenant_id() for _ in range(1000)]
+    for tid in tenants:
+        svc.tenants.upsert(tid, "Fan-out", True, ["namedLocation"], [])
+    graph_sim.stats.reset()
+    invocation = host.fire_timer("schedule_scans")
+    messages = [json.loads(m) for m in invocation.outputs["scans"]]
+    assert sorted(m["tenantId"] for m in messages) == sorted(tenants)
+    assert len({m["runId"] for m in messages}) == 1000
+    assert host.queue(SCAN_QUEUE).get_queue_properties().approximate_message_count >= 1000
+    assert graph_sim.stats.operations == 0
+    host.queue(SCAN_QUEUE).clear_messages()
