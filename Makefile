@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INFRA_VENV := .venv-infra
 
-.PHONY: setup demo test lint typecheck unit infra-check clean
+.PHONY: setup demo run test lint typecheck unit infra-check clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -27,6 +27,9 @@ setup: $(VENV)/.installed node_modules/.installed
 demo: setup
 	$(PY) -m devtools.demo $(DEMO_ARGS)
 
+run: setup
+	$(PY) -m devtools.runner $(RUN_ARGS)
+
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -44,4 +47,4 @@ test: setup lint typecheck infra-check
 	$(PY) -m pytest -q tests
 
 clean:
-	rm -rf $(VENV) $(INFRA_VENV) node_modules .azurite .pytest_cache
+	rm -rf $(VENV) $(INFRA_VENV) node_modules .azurite .pytest_cache test-artifacts

@@ -44,8 +44,13 @@ def seed(svc: Any, tenant_id: str, count: int) -> None:
     baseline, current = new_run_id(), new_run_id()
     svc.tenants.upsert(tenant_id, f"Bench {count}", True, SELECTION, [])
     findings = [_finding(tenant_id, scope, baseline, current, i) for i in range(count)]
+    started = time.perf_counter()
     for start in range(0, count, 2000):
         svc.findings.write(tenant_id, findings[start : start + 2000], {})
+        if start % 20_000 == 0:
+            print(
+                f"seeded {start + 2000} findings in {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True
+            )
     summary = build_summary(
         tenant_id=tenant_id,
         scope_key=scope,

@@ -1,83 +1,342 @@
-"""The main job, locally: a simulated MSP portfolio scanned twice against Azurite. Development only.
+"""The main job, locally: scan a simulated MSP portfolio, change it, scan again, show the drift. Development only.
 
-Starts Azurite and the Graph simulator on free ports, registers every simulated tenant through the
-HTTP API, fires the timer, delivers the scan messages, applies realistic changes in the simulated
-tenants, scans again and prints the runs.
+Starts Azurite and the Graph simulator (the "demo" portfolio: three tenants of different sizes and
+mixes) on free ports, serves the function app with the local runner, registers the tenants through
+the HTTP API, scans them (timer → queue → snapshot blob → drift detection), makes realistic changes
+in the simulated tenants, scans again, prints each tenant's drift and one finding in detail, then
+serves the API and the drift page until Ctrl-C (`--once` stops after printing).
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
+import logging
 import os
+import signal
 import sys
 import time
-from typing import Any
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
+
+if TYPE_CHECKING:
+    from devtools.graphsim import GraphSimulator, SimTenant
+    from devtools.runner import Runner
 
 SIM_SECRET = "demo-simulator-token"
+PILOT_GROUP = "SG-Intune-Devices-Pilot"
+# Defender settings a technician might switch off "just for a test"; the first one that is on is used.
+DEFENDER_SETTINGS = (
+    "device_vendor_msft_policy_config_defender_allowbehaviormonitoring",
+    "device_vendor_msft_policy_config_defender_allowrealtimemonitoring",
+    "device_vendor_msft_policy_config_defender_allowcloudprotection",
+    "device_vendor_msft_policy_config_defender_allowarchivescanning",
+)
+USB_SCRIPT = (
+    "# Disable-USBStorage.ps1: block USB mass storage on shared front-desk PCs\n"
+    "Set-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\USBSTOR' -Name Start -Value 4\n"
+)
+
+_started = time.monotonic()
 
 
-def _say(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+def say(message: str) -> None:
+    """A progress line with the time since the demo started."""
+    print(f"[{time.monotonic() - _started:5.1f}s] {message}", flush=True)
 
 
-def _apply_changes(sim: Any, tenant_ids: list[str]) -> list[str]:
-    """A scripted set of realistic edits, one or two per tenant."""
-    done: list[str] = []
-    first = sim.tenant(tenant_ids[0])
-    policies = first.objects("settingsCatalogPolicy")
-    if policies:
+@dataclass(frozen=True)
+class ScriptedChange:
+    """One edit made in a simulated tenant, and the finding it should produce."""
+
+    tenant_id: str
+    policy_type: str
+    subject_id: str
+    change_type: str
+    description: str
+
+
+# --- the API over real HTTP ----------------------------------------------------------------------
+
+
+class Api:
+    """A tiny JSON client for the runner's HTTP server (what a portal or curl would do)."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def call(self, method: str, path: str, body: Any = None, **params: str) -> tuple[int, Any]:
+        url = f"{self.base_url}/api{path}" + (f"?{urlencode(params)}" if params else "")
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(url, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as exc:
+            raw = exc.read()
+            return exc.code, json.loads(raw) if raw else None
+
+    def get(self, path: str, **params: str) -> Any:
+        status, body = self.call("GET", path, **params)
+        if status != 200:
+            raise SystemExit(f"GET {path} answered {status}: {body}")
+        return body
+
+
+# --- scripted changes ----------------------------------------------------------------------------
+
+
+def _find(sim: GraphSimulator, order: list[str], pick: Callable[[SimTenant], Any]) -> tuple[str, SimTenant, Any] | None:
+    """The first tenant (in `order`) where `pick` finds something, with what it found."""
+    for tid in order:
+        tenant = sim.tenant(tid)
+        found = pick(tenant)
+        if found:
+            return tid, tenant, found
+    return None
+
+
+def _defender_setting(tenant: SimTenant) -> tuple[dict[str, Any], str, str, str] | None:
+    from devtools.graphsim.store import iter_setting_instances
+
+    for policy in tenant.objects("settingsCatalogPolicy"):
+        values = {
+            inst["settingDefinitionId"]: str((inst.get("choiceSettingValue") or {}).get("value") or "")
+            for inst in iter_setting_instances(policy.get("settings") or [])
+        }
+        for definition in DEFENDER_SETTINGS:
+            value = values.get(definition, "")
+            if value.endswith("_1"):
+                return policy, definition, value, value[:-1] + "0"
+    return None
+
+
+def _wifi_with_key(tenant: SimTenant) -> dict[str, Any] | None:
+    for config in tenant.objects("deviceConfiguration"):
+        if "wifi" in str(config.get("@odata.type", "")).lower() and config.get("preSharedKey"):
+            return config
+    return None
+
+
+def _pilot_group(tenant: SimTenant) -> str:
+    for group in tenant.groups():
+        if "pilot" in str(group.get("displayName", "")).lower():
+            return str(group["id"])
+    return tenant.add_group(PILOT_GROUP)
+
+
+def apply_changes(sim: GraphSimulator, tenant_ids: list[str]) -> list[ScriptedChange]:
+    """Realistic edits spread over the portfolio: each one is something a technician really does."""
+    done: list[ScriptedChange] = []
+    small_first = sorted(tenant_ids, key=lambda t: sim.tenant(t).size)
+    big_first = list(reversed(small_first))
+    # The tenant whose estate is mostly Entra (Conditional Access heavy) loses a CA policy.
+    ca_first = sorted(tenant_ids, key=lambda t: -len(sim.tenant(t).ids("conditionalAccessPolicy")) / sim.tenant(t).size)
+
+    found = _find(sim, tenant_ids, _defender_setting)
+    if found:
+        tid, tenant, (policy, definition, before, after) = found
+        tenant.set_setting_value(policy["id"], definition, after)
+        short = definition.rsplit("_", 1)[-1]
+        done.append(
+            ScriptedChange(
+                tid, "settingsCatalogPolicy", policy["id"], "modified",
+                f"{tenant.name}: '{policy['name']}': Defender setting {short} switched off ({before[-1]} → {after[-1]})",
+            )
+        )  # fmt: skip
+
+    found = _find(sim, big_first, lambda t: t.objects("deviceCompliancePolicy"))
+    if found:
+        tid, tenant, policies = found
         policy = policies[0]
-        first.rename("settingsCatalogPolicy", policy["id"], policy.get("name", "policy") + " (edited)")
-        done.append(f"{tenant_ids[0]}: renamed settings catalog policy {policy['id']}")
-    compliance = first.objects("deviceCompliancePolicy")
-    if compliance:
-        first.add_exclusion_assignment(
-            "deviceCompliancePolicy", compliance[0]["id"], "0f8a3c1e-5d2b-4e7a-9c61-3b2d7e9f1a42"
+        group_id = _pilot_group(tenant)
+        tenant.add_exclusion_assignment("deviceCompliancePolicy", policy["id"], group_id)
+        done.append(
+            ScriptedChange(
+                tid, "deviceCompliancePolicy", policy["id"], "modified",
+                f"{tenant.name}: pilot group {tenant.group_name(group_id)} excluded from '{policy['displayName']}'",
+            )
+        )  # fmt: skip
+
+    found = _find(sim, ca_first, lambda t: t.objects("conditionalAccessPolicy"))
+    if found:
+        tid, tenant, policies = found
+        policy = policies[-1]
+        tenant.delete("conditionalAccessPolicy", policy["id"])
+        done.append(
+            ScriptedChange(
+                tid, "conditionalAccessPolicy", policy["id"], "removed",
+                f"{tenant.name}: Conditional Access policy '{policy['displayName']}' deleted",
+            )
+        )  # fmt: skip
+
+    tid = small_first[len(small_first) // 2] if len(small_first) > 2 else small_first[0]
+    tenant = sim.tenant(tid)
+    script_id = tenant.add(
+        "deviceManagementScript",
+        {
+            "@odata.type": "#microsoft.graph.deviceManagementScript",
+            "displayName": "Disable-USBStorage",
+            "description": "Blocks USB mass storage on shared front-desk PCs",
+            "scriptContent": base64.b64encode(USB_SCRIPT.encode()).decode(),
+            "runAsAccount": "system",
+            "enforceSignatureCheck": False,
+            "fileName": "Disable-USBStorage.ps1",
+            "roleScopeTagIds": ["0"],
+            "runAs32Bit": False,
+        },
+    )
+    tenant.add_assignment("deviceManagementScript", script_id, "allDevices")
+    done.append(
+        ScriptedChange(
+            tid, "deviceManagementScript", script_id, "added",
+            f"{tenant.name}: new platform script 'Disable-USBStorage' assigned to all devices",
         )
-        done.append(f"{tenant_ids[0]}: excluded a pilot group from compliance policy {compliance[0]['id']}")
-    if len(tenant_ids) > 1:
-        second = sim.tenant(tenant_ids[1])
-        ca = second.objects("conditionalAccessPolicy")
-        if ca:
-            second.delete("conditionalAccessPolicy", ca[0]["id"])
-            done.append(f"{tenant_ids[1]}: deleted Conditional Access policy {ca[0]['id']}")
+    )  # fmt: skip
+
+    found = _find(sim, big_first, _wifi_with_key)
+    if found:
+        tid, tenant, config = found
+        tenant.rotate_secret("deviceConfiguration", config["id"])
+        done.append(
+            ScriptedChange(
+                tid, "deviceConfiguration", config["id"], "modified",
+                f"{tenant.name}: Wi-Fi pre-shared key of '{config['displayName']}' rotated",
+            )
+        )  # fmt: skip
     return done
 
 
-def _print_runs(host: Any, tenants: dict[str, str]) -> None:
+def withdraw_consent(sim: GraphSimulator, tenant_ids: list[str]) -> str:
+    """Not a policy edit but just as real: Graph starts refusing one type in the smallest tenant.
+
+    The type fails with `forbidden` from then on; the summary lists it as not covered instead of
+    reporting its policies as removed."""
+    tid = min(tenant_ids, key=lambda t: sim.tenant(t).size)
+    sim.faults.forbid("deviceManagement/deviceHealthScripts", tenant=tid)
+    return f"{sim.tenant(tid).name}: Graph now answers 403 for remediation scripts (permission withdrawn)"
+
+
+# --- printing ------------------------------------------------------------------------------------
+
+
+def _short_run(run: dict[str, Any] | None) -> str:
+    return str(run["runId"]) if run else "-"
+
+
+def print_summaries(api: Api) -> list[dict[str, Any]]:
+    """The portfolio as a table: one line per tenant with its drift summary."""
+    tenants = api.get("/tenants")["tenants"]
+    rows = []
+    for tenant in tenants:
+        summary = api.get(f"/tenants/{quote(tenant['tenantId'])}/drift")
+        rows.append((tenant, summary))
+    header = (
+        f"{'tenant':<20} {'state':<8} {'baseline run':<30} {'current run':<30} {'new':>4} {'ack':>4}  "
+        f"{'added/mod/rem':<13}  coverage problems"
+    )
     print()
-    print(f"{'tenant':<28} {'run':<32} {'status':<10} {'types ok':>8} {'items':>6}  errors")
-    for tid, name in tenants.items():
-        body = json.loads(host.http("GET", f"/api/tenants/{tid}/runs").get_body())
-        for r in body["runs"]:
-            counts = r["counts"]
-            print(
-                f"{name[:27]:<28} {r['runId']:<32} {r['status']:<10} "
-                f"{counts['typesComplete']:>3}/{counts['types']:<4} {counts['items']:>6}  {','.join(r['errorCodes']) or '-'}"
-            )
+    print(header)
+    print("-" * len(header))
+    for tenant, summary in rows:
+        counts = summary["counts"]
+        by_change = counts["byChangeType"]
+        failed = summary["coverage"]["failed"]
+        problems = ", ".join(f"{f['policyType']} ({f['errorCode']})" for f in failed) or "none"
+        if summary["state"] != "ready" and summary.get("reason"):
+            problems += f"; {summary['reason']['code']}"
+        changes = f"{by_change.get('added', 0)}/{by_change.get('modified', 0)}/{by_change.get('removed', 0)}"
+        print(
+            f"{tenant['displayName'][:20]:<20} {summary['state']:<8} {_short_run(summary['baseline']):<30} "
+            f"{_short_run(summary['current']):<30} {counts['new']:>4} {counts['acknowledged']:>4}  "
+            f"{changes:<13}  {problems}"
+        )
     print()
+    return [summary for _, summary in rows]
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "(not set)"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True)
+
+
+def print_finding(api: Api, tenant_id: str, finding_id: str) -> dict[str, Any]:
+    """One finding as the drift page shows it: what, where, and every change from before to after."""
+    detail: dict[str, Any] = api.get(f"/tenants/{quote(tenant_id)}/drift/findings/{quote(finding_id)}")
+    print(f"Finding {detail['id']}")
+    print(f"  {detail['displayName']} ({detail['policyType']}, {detail['subjectId']})")
+    print(f"  {detail['changeType']}, severity {detail['severity']}, status {detail['status']}")
+    print(f"  baseline run {detail['baselineRunId']} → current run {detail['currentRunId']}")
+    for change in detail["changes"]:
+        print(f"  - {change['path']}  [{change['category']}]")
+        print(f"      before: {_value(change['before'])}")
+        print(f"      after:  {_value(change['after'])}")
+    print()
+    return detail
+
+
+def check_detected(api: Api, changes: list[ScriptedChange]) -> list[tuple[ScriptedChange, str | None]]:
+    """Each scripted change with the id of the finding that reports it (None: missed)."""
+    out: list[tuple[ScriptedChange, str | None]] = []
+    for change in changes:
+        findings = api.get(
+            f"/tenants/{quote(change.tenant_id)}/drift/findings",
+            status="all",
+            policyType=change.policy_type,
+            changeType=change.change_type,
+        )["findings"]
+        match = next((f["id"] for f in findings if f["subjectId"] == change.subject_id), None)
+        out.append((change, match))
+    return out
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def _scan_all(runner: Runner, label: str) -> None:
+    started = time.monotonic()
+    runner.run_timer_now("schedule_scans")
+    delivered = runner.pump()
+    say(
+        f"{label}: schedule_scans → {delivered} deliveries (scan_tenant, detect_drift) in {time.monotonic() - started:.1f}s"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="make demo", description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--once", action="store_true", help="run everything once and exit (the default for now)")
+    parser = argparse.ArgumentParser(prog="make demo", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--once", action="store_true", help="do everything once and exit (for CI)")
+    parser.add_argument("--port", type=int, default=7071, help="port of the API and drift page (default 7071)")
     parser.add_argument("--latency-ms", type=int, default=5, help="simulated Graph latency per request")
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="         (log) %(name)s: %(message)s")
 
     from devtools.azurite import Azurite
     from devtools.graphsim import GraphSimulator, generate_portfolio
 
-    _say("starting Azurite (npm) on free ports")
+    say("starting Azurite (npm, in memory) on free ports")
     with Azurite.start() as azurite:
         sim = GraphSimulator(token_secret=SIM_SECRET)
         sim.start()
+        runner: Runner | None = None
         try:
             portfolio = generate_portfolio("demo")
             for tid, tenant in portfolio.items():
                 sim.add_tenant(tid, tenant)
             sim.faults.latency(args.latency_ms)
-            _say(f"Graph simulator on {sim.base_url} with {len(portfolio)} tenants")
+            listing = ", ".join(f"{t.name} ({t.size} policies)" for t in portfolio.values())
+            say(f"Graph simulator on {sim.base_url}: {listing}")
             os.environ.update(
                 {
                     "AzureWebJobsStorage": azurite.connection_string,
@@ -87,34 +346,70 @@ def main(argv: list[str] | None = None) -> int:
                     "SECRET_HASH_KEY": "demo-only-key",
                     "AUTH_MODE": "local",
                     "BLOB_TRIGGER_SOURCE": "LogsAndContainerScan",
+                    "SCAN_SCHEDULE": os.environ.get("SCAN_SCHEDULE", "0 0 */6 * * *"),
                 }
             )
             import function_app
             from devtools.host import LocalHost
-            from shared.settings import SCAN_QUEUE
+            from devtools.runner import Runner
 
             host = LocalHost(function_app.app, azurite.connection_string)
-            names: dict[str, str] = {}
+            try:
+                runner = Runner(host, 0 if args.once else args.port, background=not args.once).start()
+            except OSError as exc:
+                say(f"cannot listen on port {args.port} ({exc}); pick another with --port")
+                return 2
+            say(f"local runner serving the function app on {runner.url} (development tooling)")
+            api = Api(runner.url)
+
             for tid, tenant in portfolio.items():
-                names[tid] = getattr(tenant, "name", tid)
-                response = host.http("PUT", f"/api/tenants/{tid}", {"displayName": names[tid], "enabled": True})
-                if response.status_code not in (200, 201):
-                    raise SystemExit(f"registering {tid} failed: {response.get_body().decode()}")
-            _say(f"registered {len(names)} tenants; firing schedule_scans")
-            host.fire_timer("schedule_scans")
-            started = time.monotonic()
-            host.drain_queue(SCAN_QUEUE)
-            _say(f"first scan of every tenant done in {time.monotonic() - started:.1f}s")
-            for line in _apply_changes(sim, list(portfolio)):
-                _say(f"change: {line}")
-            host.fire_timer("schedule_scans")
-            host.drain_queue(SCAN_QUEUE)
-            _say("second scan done")
-            _print_runs(host, names)
+                status, body = api.call("PUT", f"/tenants/{tid}", {"displayName": tenant.name, "enabled": True})
+                if status not in (200, 201):
+                    raise SystemExit(f"registering {tenant.name} failed: {status} {body}")
+            say(f"registered {len(portfolio)} tenants with PUT /api/tenants/{{tenantId}}")
+
+            _scan_all(runner, "first scan")
+            changes = apply_changes(sim, list(portfolio))
+            for change in changes:
+                say(f"change: {change.description}")
+            say(f"change: {withdraw_consent(sim, list(portfolio))}")
+            _scan_all(runner, "second scan")
+
+            print_summaries(api)
+            detected = check_detected(api, changes)
+            missed = [c for c, fid in detected if fid is None]
+            say(f"{len(detected) - len(missed)} of {len(detected)} scripted changes show up as findings")
+            for change in missed:
+                say(f"MISSED: {change.description}")
+            if detected and detected[0][1] is not None:
+                print_finding(api, detected[0][0].tenant_id, str(detected[0][1]))
+            if missed or not detected:
+                return 1
+            if args.once:
+                say("done (--once)")
+                return 0
+
+            print(f"Drift page: {runner.url}/api/ui    API: {runner.url}/api/tenants    Ctrl-C to stop", flush=True)
+            _wait_for_interrupt()
+            say("stopping")
+            return 0
         finally:
+            if runner is not None:
+                runner.stop()
             sim.stop()
-    _say("done")
-    return 0
+
+
+def _wait_for_interrupt() -> None:
+    stopping = False
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    while not stopping:
+        time.sleep(0.3)
 
 
 if __name__ == "__main__":

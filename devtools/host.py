@@ -173,7 +173,7 @@ class LocalHost:
                 self.invoke(name, trigger)
             except Exception as exc:  # the host logs and lets the message reappear
                 log.warning("%s failed on message %s (dequeue %d): %s", name, message.id, message.dequeue_count, exc)
-                if message.dequeue_count >= MAX_DEQUEUE_COUNT:
+                if (message.dequeue_count or 0) >= MAX_DEQUEUE_COUNT:
                     self.queue(f"{queue_name}-poison").send_message(body)
                     client.delete_message(message)
                 continue

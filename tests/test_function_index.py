@@ -34,6 +34,8 @@ EXPECTED_HTTP = {
     "delete_baseline": ("tenants/{tenantId}/drift/baseline", ["DELETE"]),
     "get_openapi": ("openapi.json", ["GET"]),
     "cors_preflight": ("tenants/{*rest}", ["OPTIONS"]),
+    "drift_page": ("ui", ["GET"]),
+    "drift_page_asset": ("ui/{file}", ["GET"]),
 }
 
 

@@ -100,7 +100,7 @@
   const enc = encodeURIComponent;
   function query(params) {
     const search = new URLSearchParams();
-    for (const key of FILTERS) if (params[key]) search.set(key, params[key]);
+    for (const key of [...FILTERS, "pageSize"]) if (params[key]) search.set(key, params[key]);
     const text = search.toString();
     return text ? `?${text}` : "";
   }
@@ -118,6 +118,9 @@
     const params = {};
     const parsed = new URLSearchParams(search || "");
     for (const key of FILTERS) if (parsed.get(key)) params[key] = parsed.get(key);
+    // Page size of the findings list (a link can ask for smaller pages); the API allows 1-500.
+    const size = Number(parsed.get("pageSize"));
+    if (Number.isInteger(size) && size >= 1 && size <= 500) params.pageSize = String(size);
     return { segments, params };
   }
 
@@ -216,6 +219,7 @@
     const current = () => seq === renderSeq;
     statusRegion.textContent = "";
     main.setAttribute("aria-busy", "true");
+    delete main.dataset.route;
     try {
       if (segments.length === 0) await portfolioView(current);
       else if (segments[0] === "tenants" && segments.length === 2) await summaryView(current, segments[1]);
@@ -231,7 +235,10 @@
       if (!current()) return;
       show("Could not load this page", errorView(error), h("p", {}, h("button", { type: "button", onclick: () => route(true) }, "Try again")));
     } finally {
-      if (current()) main.removeAttribute("aria-busy");
+      if (current()) {
+        main.removeAttribute("aria-busy");
+        main.dataset.route = window.location.hash;  // which view is on screen (tests wait for it)
+      }
     }
     if (current() && focus) {
       const heading = main.querySelector("h1");
@@ -425,7 +432,7 @@
   async function findingsView(current, tid, params) {
     const status = params.status || "new";
     const wanted = { ...params, status };
-    const search = new URLSearchParams({ status, pageSize: String(PAGE_SIZE) });
+    const search = new URLSearchParams({ status, pageSize: params.pageSize || String(PAGE_SIZE) });
     for (const key of ["changeType", "policyType", "severity"]) if (params[key]) search.set(key, params[key]);
     const [name, summaryRes, page] = await Promise.all([
       tenantName(tid),
@@ -449,6 +456,7 @@
       const data = new FormData(form);
       const next = {};
       for (const key of FILTERS) if (data.get(key)) next[key] = String(data.get(key));
+      if (params.pageSize) next.pageSize = params.pageSize;
       window.location.hash = hrefFindings(tid, next);
     });
 
