@@ -17,6 +17,7 @@ from shared.contracts import CONTRACTS
 from shared.drift.summary import build_summary
 from shared.errors import ConflictError, NotFoundError, PreconditionFailedError, ValidationError
 from shared.identity import ROLE_ADMIN, ROLE_READ, ROLE_TRIAGE, Caller, resolve_caller
+from shared.queries import HEAD_ROWS
 from shared.runids import is_run_id
 from shared.scanning import ScanRequest, new_scan_request
 from shared.scope import normalise_selection
@@ -301,23 +302,38 @@ def get_findings(request: ApiRequest, services: ServicesFactory) -> ApiResponse:
     page_size = int(raw_size)
     binding = json.dumps([tenant_id, status, change_type, policy_type, severity])
     token = request.params.get("continuationToken")
-    continuation = decode_continuation(token, binding) if token else None
+    after = _after(decode_continuation(token, binding)) if token else None
     svc = services()
     _visible_tenant(caller, tenant_id, svc)
     record = svc.summaries.get(tenant_id)
     published = ((record.summary.get("current") or {}).get("runId") if record else None) or ""
-    clauses = ["PartitionKey eq @tenant", "firstSeenRunId le @published"]
-    parameters: dict[str, Any] = {"tenant": tenant_id, "published": published}
-    for name, value in (("status", None if status == "all" else status), ("changeType", change_type),
-                        ("policyType", policy_type), ("severity", severity)):  # fmt: skip
-        if value is not None:
-            clauses.append(f"{name} eq @{name}")
-            parameters[name] = value
-    rows, next_token = svc.findings.query(tenant_id, " and ".join(clauses), parameters, page_size, continuation)
+    filters = {
+        name: value
+        for name, value in (("status", None if status == "all" else status), ("changeType", change_type),
+                            ("policyType", policy_type), ("severity", severity))
+        if value is not None
+    }  # fmt: skip
+    if (
+        record is not None
+        and record.head is not None
+        and filters == {"status": "new"}
+        and after is None
+        and page_size < HEAD_ROWS
+    ):
+        # The default first page: kept with the summary, one point read at any size.
+        rows, more = record.head[:page_size], len(record.head) > page_size
+    else:
+        rows, more = svc.findings.page(tenant_id, published, filters, page_size, after)
     findings = [finding_json(r) for r in rows]
-    return ApiResponse(
-        {"findings": findings, "continuationToken": encode_continuation(next_token, binding) if next_token else None}
-    )
+    next_token = encode_continuation({"after": findings[-1]["id"]}, binding) if more and findings else None
+    return ApiResponse({"findings": findings, "continuationToken": next_token})
+
+
+def _after(token: Mapping[str, Any]) -> str:
+    after = token.get("after")
+    if not isinstance(after, str) or not _FINDING_ID.match(after):
+        raise ValidationError("continuationToken is not valid for this request", "invalid_continuation_token")
+    return after
 
 
 def finding_json(finding: Mapping[str, Any]) -> dict[str, Any]:

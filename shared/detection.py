@@ -21,6 +21,7 @@ from shared.drift import (
     snapshot_coverage,
 )
 from shared.errors import SnapshotError
+from shared.queries import default_list_head
 from shared.runids import is_run_id
 from shared.services import Services
 from shared.snapshot import snapshot_path
@@ -127,7 +128,8 @@ def _publish_summary(
         coverage=coverage,
         error=error,
     )
-    services.summaries.put(tenant_id, summary, existing.etag if existing else None)
+    head = default_list_head(services, tenant_id, document["runId"])
+    services.summaries.put(tenant_id, summary, existing.etag if existing else None, head)
     return summary["state"]
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from shared.services import Services
+
+# The default list (status new, no other filter) is kept next to the summary, one row more than the
+# largest page it serves, so its first page costs one point read whatever the number of findings.
+HEAD_ROWS: Final = 101
 
 
 def published_run(services: Services, tenant_id: str) -> str | None:
@@ -22,3 +26,9 @@ def visible_findings(services: Services, tenant_id: str) -> list[dict[str, Any]]
     if watermark is None:
         return []
     return [f for f in services.findings.list_all(tenant_id) if str(f.get("firstSeenRunId", "")) <= watermark]
+
+
+def default_list_head(services: Services, tenant_id: str, published: str) -> list[dict[str, Any]]:
+    """The first rows of the default findings list as readers will see it once `published` is."""
+    rows, _ = services.findings.page(tenant_id, published, {"status": "new"}, HEAD_ROWS)
+    return rows

@@ -7,6 +7,7 @@ from typing import Any
 
 from shared.drift import acknowledge, apply_status_change
 from shared.errors import ConflictError, NotFoundError, PreconditionFailedError
+from shared.queries import default_list_head
 from shared.scanning import now_iso
 from shared.services import Services
 from shared.storage.findings import ConcurrentUpdateError
@@ -50,8 +51,10 @@ def _count_status_change(services: Services, tenant_id: str, before: dict[str, A
         if current is None or current.summary.get("scopeKey") != after.get("scopeKey"):
             return
         summary = apply_status_change(current.summary, before["status"], after["status"], after, before)  # type: ignore[arg-type]
+        published = summary["current"]["runId"] if summary["current"] else ""
+        head = default_list_head(services, tenant_id, published)
         try:
-            services.summaries.put(tenant_id, summary, current.etag)
+            services.summaries.put(tenant_id, summary, current.etag, head)
             return
         except ConcurrentUpdateError:
             continue

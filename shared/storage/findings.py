@@ -156,15 +156,39 @@ class FindingStore:
         )
         return [dict(e) for e in entities]
 
-    def query(self, tenant_id: str, filter_text: str, parameters: Mapping[str, Any], page_size: int,
-              continuation: dict[str, Any] | None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:  # fmt: skip
-        """One page of findings (list fields only) and the continuation token for the next."""
-        pager = self._table.query_entities(
-            filter_text, parameters=dict(parameters), select=list(LIST_FIELDS), results_per_page=page_size
-        ).by_page(continuation_token=continuation)  # type: ignore[arg-type]  # the SDK takes its own dict back
-        page = [dict(e) for e in next(pager, [])]
-        token = getattr(pager, "continuation_token", None)
-        return page, dict(token) if token else None
+    def page(
+        self,
+        tenant_id: str,
+        published: str,
+        filters: Mapping[str, str],
+        page_size: int,
+        after: str | None = None,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """One page of visible findings (list fields, by id) after `after`, and whether more follow.
+
+        Visible means first seen in a run the summary has published. Keyset paging (`RowKey gt`)
+        needs no storage continuation token, so a page is one query whatever came before it.
+        """
+        clauses = ["PartitionKey eq @tenant", "firstSeenRunId le @published"]
+        parameters: dict[str, Any] = {"tenant": tenant_id, "published": published}
+        for name in sorted(filters):
+            clauses.append(f"{name} eq @{name}")
+            parameters[name] = filters[name]
+        if after is not None:
+            clauses.append("RowKey gt @after")
+            parameters["after"] = after
+        entities = self._table.query_entities(
+            " and ".join(clauses),
+            parameters=parameters,
+            select=list(LIST_FIELDS),
+            results_per_page=min(page_size + 1, 1000),
+        )
+        rows: list[dict[str, Any]] = []
+        for entity in entities:
+            rows.append(dict(entity))
+            if len(rows) > page_size:
+                break
+        return rows[:page_size], len(rows) > page_size
 
     def write(self, tenant_id: str, findings: Iterable[Mapping[str, Any]], etags: Mapping[str, str]) -> None:
         """Create new findings and replace changed ones only if unchanged since read (ETag)."""
@@ -236,10 +260,11 @@ class HistoryStore:
 
 @dataclass(frozen=True)
 class SummaryRecord:
-    """A tenant's summary with its ETag and the newest run whose findings are published."""
+    """A tenant's summary with its ETag, and the head of its default findings list (None: not kept)."""
 
     summary: dict[str, Any]
     etag: str
+    head: list[dict[str, Any]] | None = None
 
 
 class SummaryStore:
@@ -255,11 +280,18 @@ class SummaryStore:
             entity = self._table.get_entity(self._PARTITION, tenant_id)
         except ResourceNotFoundError:
             return None
-        return SummaryRecord(load_json(entity["summary"], {}), str(entity.metadata["etag"]))
+        head = json.loads(gzip.decompress(bytes(entity["headGz"]))) if entity.get("headGz") else None
+        return SummaryRecord(load_json(entity["summary"], {}), str(entity.metadata["etag"]), head)
 
-    def put(self, tenant_id: str, summary: Mapping[str, Any], etag: str | None) -> None:
-        """Create (etag None) or replace if unchanged since read."""
-        entity = {"PartitionKey": self._PARTITION, "RowKey": tenant_id, "summary": dump_json(summary)}
+    def put(
+        self, tenant_id: str, summary: Mapping[str, Any], etag: str | None, head: list[dict[str, Any]] | None = None
+    ) -> None:
+        """Create (etag None) or replace if unchanged since read; the head travels in the same entity."""
+        entity: dict[str, Any] = {"PartitionKey": self._PARTITION, "RowKey": tenant_id, "summary": dump_json(summary)}
+        if head is not None:
+            packed = gzip.compress(canonical_bytes(head), mtime=0)
+            if len(packed) <= _CHUNK_BYTES:
+                entity["headGz"] = packed
         try:
             if etag is None:
                 self._table.create_entity(entity)
