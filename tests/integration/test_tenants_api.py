@@ -128,7 +128,13 @@ def test_local_mode_is_refused_against_real_storage(host: Any, monkeypatch: pyte
     assert _json(response)["error"]["code"] == "configuration_error"
 
 
-def test_other_auth_modes_refuse_every_call_in_this_build(host: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_registration_without_an_identity_is_refused_and_stores_nothing(
+    host: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AUTH_MODE", "easyauth")
-    response = host.http("PUT", f"/api/tenants/{new_tenant_id()}", {"displayName": "x", "enabled": True})
-    assert response.status_code == 401
+    monkeypatch.delenv("WEBSITE_AUTH_ENABLED", raising=False)
+    tid = new_tenant_id()
+    response = host.http("PUT", f"/api/tenants/{tid}", {"displayName": "x", "enabled": True})
+    assert response.status_code == 401 and _json(response)["error"]["code"] == "unauthenticated"
+    monkeypatch.setenv("AUTH_MODE", "local")
+    assert host.http("GET", f"/api/tenants/{tid}/runs").status_code == 404
