@@ -48,10 +48,13 @@ def acknowledge_finding(
 def _count_status_change(services: Services, tenant_id: str, before: dict[str, Any], after: dict[str, Any]) -> None:
     for _ in range(MAX_SUMMARY_ATTEMPTS):
         current = services.summaries.get(tenant_id)
-        if current is None or current.summary.get("scopeKey") != after.get("scopeKey"):
+        if current is None:
             return
-        summary = apply_status_change(current.summary, before["status"], after["status"], after, before)  # type: ignore[arg-type]
-        published = summary["current"]["runId"] if summary["current"] else ""
+        summary: Any = current.summary
+        # Counts are per scope; a finding of an earlier selection only leaves the default list.
+        if summary.get("scopeKey") == after.get("scopeKey"):
+            summary = apply_status_change(summary, before["status"], after["status"], after, before)
+        published = str((summary.get("current") or {}).get("runId") or "")
         head = default_list_head(services, tenant_id, published)
         try:
             services.summaries.put(tenant_id, summary, current.etag, head)
