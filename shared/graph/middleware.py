@@ -63,9 +63,13 @@ class BudgetMiddleware(BaseMiddleware):
         self.round_trips = 0
 
     async def send(self, request: httpx.Request, transport: httpx.AsyncBaseTransport) -> httpx.Response:
-        await self.budget.acquire(batch_size(request))
+        cost = batch_size(request)
+        await self.budget.acquire(cost)
         self.round_trips += 1
-        return await super().send(request, transport)
+        try:
+            return await super().send(request, transport)
+        finally:
+            await self.budget.release(cost)
 
 
 class RetryMiddleware(BaseMiddleware):
