@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from shared import settings
-from shared.access import can_see_tenant, require_role, require_tenant_visible
+from shared.access import require_role, require_tenant_visible, visible_tenants
 from shared.contracts import CONTRACTS
 from shared.drift.summary import build_summary
 from shared.errors import ConflictError, NotFoundError, PreconditionFailedError, ValidationError
 from shared.identity import ROLE_ADMIN, ROLE_READ, ROLE_TRIAGE, Caller, resolve_caller
-from shared.queries import HEAD_ROWS
+from shared.queries import HEAD_ROWS, published_run
 from shared.runids import is_run_id
 from shared.scanning import ScanRequest, new_scan_request
 from shared.scope import normalise_selection
@@ -211,9 +211,7 @@ def get_portfolio(request: ApiRequest, services: ServicesFactory) -> ApiResponse
     svc = services()
     summaries = svc.summaries.all()
     out = []
-    for tenant in svc.tenants.list():
-        if not can_see_tenant(caller, tenant.access_groups):
-            continue
+    for tenant in visible_tenants(caller, svc.tenants.list()):
         summary = summaries.get(tenant.tenant_id) or _empty_summary(tenant)
         runs = svc.runs.list(tenant.tenant_id, 1)
         last = runs[0].to_json() if runs else None
@@ -306,7 +304,7 @@ def get_findings(request: ApiRequest, services: ServicesFactory) -> ApiResponse:
     svc = services()
     _visible_tenant(caller, tenant_id, svc)
     record = svc.summaries.get(tenant_id)
-    published = ((record.summary.get("current") or {}).get("runId") if record else None) or ""
+    published = published_run(record.summary if record else None)
     filters = {
         name: value
         for name, value in (("status", None if status == "all" else status), ("changeType", change_type),
@@ -355,7 +353,7 @@ def _finding_id(request: ApiRequest) -> str:
 def _visible_finding(svc: Services, tenant_id: str, finding_id: str) -> tuple[dict[str, Any], str]:
     record = svc.findings.get(tenant_id, finding_id)
     summary = svc.summaries.get(tenant_id)
-    published = ((summary.summary.get("current") or {}).get("runId") if summary else None) or ""
+    published = published_run(summary.summary if summary else None)
     if record is None or str(record.finding.get("firstSeenRunId", "")) > published:
         raise NotFoundError("finding not found")
     return record.finding, record.etag

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
 from shared.services import Services
@@ -11,21 +12,11 @@ from shared.services import Services
 HEAD_ROWS: Final = 101
 
 
-def published_run(services: Services, tenant_id: str) -> str | None:
-    """The newest run whose comparison the summary has published (None: nothing published yet)."""
-    record = services.summaries.get(tenant_id)
-    if record is None:
-        return None
-    current = record.summary.get("current") or {}
-    return current.get("runId")
-
-
-def visible_findings(services: Services, tenant_id: str) -> list[dict[str, Any]]:
-    """Findings first seen in a published run: a comparison still being written stays hidden."""
-    watermark = published_run(services, tenant_id)
-    if watermark is None:
-        return []
-    return [f for f in services.findings.list_all(tenant_id) if str(f.get("firstSeenRunId", "")) <= watermark]
+def published_run(summary: Mapping[str, Any] | None) -> str:
+    """The newest run whose comparison a summary has published ("" before any): readers see only
+    findings first seen up to it, so a comparison still being written stays hidden."""
+    current = (summary or {}).get("current") or {}
+    return str(current.get("runId") or "")
 
 
 def default_list_head(services: Services, tenant_id: str, published: str) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from shared.drift import acknowledge, apply_status_change
 from shared.errors import ConflictError, NotFoundError, PreconditionFailedError
-from shared.queries import default_list_head
+from shared.queries import default_list_head, published_run
 from shared.scanning import now_iso
 from shared.services import Services
 from shared.storage.findings import ConcurrentUpdateError
@@ -54,8 +54,7 @@ def _count_status_change(services: Services, tenant_id: str, before: dict[str, A
         # Counts are per scope; a finding of an earlier selection only leaves the default list.
         if summary.get("scopeKey") == after.get("scopeKey"):
             summary = apply_status_change(summary, before["status"], after["status"], after, before)
-        published = str((summary.get("current") or {}).get("runId") or "")
-        head = default_list_head(services, tenant_id, published)
+        head = default_list_head(services, tenant_id, published_run(summary))
         try:
             services.summaries.put(tenant_id, summary, current.etag, head)
             return

@@ -69,7 +69,6 @@ class GraphClient:
         base_url: str,
         budget: OperationBudget,
         budget_middleware: BudgetMiddleware,
-        retry_middleware: RetryMiddleware,
         retry: RetryPolicy,
         concurrency: int,
         http_client: httpx.AsyncClient,
@@ -78,7 +77,6 @@ class GraphClient:
         self.base_url = base_url.rstrip("/")
         self.budget = budget
         self._budget_mw = budget_middleware
-        self._retry_mw = retry_middleware
         self._retry = retry
         self._slots = asyncio.Semaphore(concurrency)
         self._http = http_client
@@ -243,4 +241,4 @@ def build_graph_client(
     )
     adapter = GraphRequestAdapter(provider, client=http)
     adapter.base_url = f"{base_url.rstrip('/')}/v1.0"
-    return GraphClient(adapter, base_url, budget, budget_mw, retry_mw, policy, concurrency, http)
+    return GraphClient(adapter, base_url, budget, budget_mw, policy, concurrency, http)

@@ -79,7 +79,6 @@ class RetryMiddleware(BaseMiddleware):
         super().__init__()
         self.policy = policy
         self.budget = budget
-        self.retries = 0
 
     async def send(self, request: httpx.Request, transport: httpx.AsyncBaseTransport) -> httpx.Response:
         attempt = 0
@@ -91,7 +90,6 @@ class RetryMiddleware(BaseMiddleware):
                     raise
                 await asyncio.sleep(self.policy.backoff(attempt))
                 attempt += 1
-                self.retries += 1
                 continue
             if response.status_code not in RETRYABLE_STATUS or attempt + 1 >= self.policy.max_attempts:
                 return response
@@ -109,4 +107,3 @@ class RetryMiddleware(BaseMiddleware):
             )
             await asyncio.sleep(wait)
             attempt += 1
-            self.retries += 1

@@ -13,8 +13,6 @@ from shared.runids import newest_first_key
 from shared.storage.clients import StorageClients
 from shared.storage.tables import dump_json, load_json, table_client
 
-TERMINAL = frozenset({"completed", "partial", "failed"})
-
 
 @dataclass(frozen=True)
 class RunRecord:

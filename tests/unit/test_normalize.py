@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from shared.contracts import CONTRACTS
 from shared.normalize import normalise_item, script_summary
+from tests.unit.drift.fixtures import shuffled
 
 KEY = b"unit-key"
 
@@ -73,26 +74,14 @@ def _settings_policy() -> dict[str, Any]:
     }
 
 
-def _shuffle(value: Any, rng: random.Random) -> Any:
-    if isinstance(value, dict):
-        keys = list(value)
-        rng.shuffle(keys)
-        return {k: _shuffle(value[k], rng) for k in keys}
-    if isinstance(value, list):
-        items = [_shuffle(v, rng) for v in value]
-        rng.shuffle(items)
-        return items
-    return value
-
-
 @settings(max_examples=60, deadline=None)
 @given(st.integers(min_value=0, max_value=2**32))
 def test_reordering_keys_and_arrays_never_changes_the_item(seed: int) -> None:
     contract = CONTRACTS["settingsCatalogPolicy"]
     base = normalise_item(contract, _settings_policy(), KEY)
-    shuffled = normalise_item(contract, _shuffle(_settings_policy(), random.Random(seed)), KEY)
-    assert shuffled == base
-    assert json.dumps(shuffled, sort_keys=True) == json.dumps(base, sort_keys=True)
+    reordered = normalise_item(contract, shuffled(_settings_policy(), random.Random(seed)), KEY)
+    assert reordered == base
+    assert json.dumps(reordered, sort_keys=True) == json.dumps(base, sort_keys=True)
 
 
 def test_volatile_fields_annotations_and_child_ids_do_not_change_the_hash() -> None:
