@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INFRA_VENV := .venv-infra
 
-.PHONY: setup demo run test lint typecheck unit infra-check clean
+.PHONY: setup demo run test lint layers typecheck unit infra-check clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -34,16 +34,19 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
+layers: setup
+	PYTHONPATH=. $(VENV)/bin/lint-imports
+
 typecheck: setup
 	$(PY) -m mypy
 
 unit: setup
-	$(PY) -m pytest -q tests/unit
+	$(PY) -m pytest -q tests/core
 
 infra-check: $(INFRA_VENV)/.installed
 	$(INFRA_VENV)/bin/python infra/check.py
 
-test: setup lint typecheck infra-check
+test: setup lint layers typecheck infra-check
 	$(PY) -m pytest -q tests
 
 clean:

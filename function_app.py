@@ -4,11 +4,11 @@ import azure.functions as func
 
 from functions.api import bp as api_bp
 from functions.drift import bp as drift_bp
-from functions.scanning import bp as scanning_bp
+from functions.scan import bp as scan_bp
 from functions.ui import bp as ui_bp
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
-app.register_functions(scanning_bp)
+app.register_functions(scan_bp)
 app.register_functions(api_bp)
 app.register_functions(drift_bp)
 app.register_functions(ui_bp)

@@ -16,10 +16,9 @@ import uuid
 from typing import Any
 
 from devtools.azurite import Azurite
-from shared.drift import build_summary
-from shared.queries import default_list_head
-from shared.runids import new_run_id
-from shared.scope import scope_key
+from shared.core.drift import build_summary
+from shared.core.ids import new_run_id
+from shared.core.scope import scope_key
 
 SELECTION = ["deviceConfiguration", "settingsCatalogPolicy"]
 
@@ -39,15 +38,15 @@ def _finding(tenant_id: str, scope: str, baseline: str, current: str, index: int
     }  # fmt: skip
 
 
-def seed(svc: Any, tenant_id: str, count: int) -> None:
+def seed(stores: Any, tenant_id: str, count: int) -> None:
     """A tenant with `count` findings of one comparison and its summary."""
     scope = scope_key(SELECTION)
     baseline, current = new_run_id(), new_run_id()
-    svc.tenants.upsert(tenant_id, f"Bench {count}", True, SELECTION, [])
+    stores.tenants.upsert(tenant_id, f"Bench {count}", True, SELECTION, [])
     findings = [_finding(tenant_id, scope, baseline, current, i) for i in range(count)]
     started = time.perf_counter()
     for start in range(0, count, 2000):
-        svc.findings.write(tenant_id, findings[start : start + 2000], {})
+        stores.findings.write(tenant_id, findings[start : start + 2000], {})
         if start % 20_000 == 0:
             print(
                 f"seeded {start + 2000} findings in {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True
@@ -61,7 +60,7 @@ def seed(svc: Any, tenant_id: str, count: int) -> None:
         coverage={"complete": SELECTION, "failed": []},
     )
     # Published the way detection publishes: the summary with the head of the default list.
-    svc.summaries.put(tenant_id, summary, None, default_list_head(svc, tenant_id, current))
+    stores.summaries.put(tenant_id, summary, None, stores.findings.default_head(tenant_id, current))
 
 
 def _latency(host: Any, path: str, repeats: int, params: dict[str, str] | None = None) -> dict[str, float]:
@@ -89,13 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         import function_app
         from devtools.host import LocalHost
-        from shared.services import get_services
+        from shared.storage.stores import get_stores
 
-        svc = get_services()
+        stores = get_stores()
         small, large = str(uuid.uuid4()), str(uuid.uuid4())
         started = time.perf_counter()
-        seed(svc, small, args.small)
-        seed(svc, large, args.large)
+        seed(stores, small, args.small)
+        seed(stores, large, args.large)
         seeding = time.perf_counter() - started
         host = LocalHost(function_app.app, azurite.connection_string)
         results: dict[str, Any] = {}

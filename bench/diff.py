@@ -27,12 +27,12 @@ from typing import Any
 from deepdiff import DeepDiff
 
 from devtools.azurite import Azurite
-from shared.contracts import CONTRACTS
-from shared.drift import compare_items, compare_snapshots
-from shared.normalize import normalise_item
-from shared.runids import new_run_id
-from shared.scope import scope_key
-from shared.snapshot import encode_snapshot, snapshot_path
+from shared.core.contracts import CONTRACTS
+from shared.core.drift import compare_items, compare_snapshots
+from shared.core.ids import new_run_id
+from shared.core.normalise import normalise_item
+from shared.core.scope import scope_key
+from shared.core.snapshot.document import encode_snapshot, snapshot_path
 
 TYPES = ("settingsCatalogPolicy", "deviceConfiguration", "deviceCompliancePolicy", "conditionalAccessPolicy")
 
@@ -218,25 +218,25 @@ def main(argv: list[str] | None = None) -> int:
 
     with Azurite.start() as azurite:
         os.environ.update({"AzureWebJobsStorage": azurite.connection_string, "AUTH_MODE": "local"})
-        from shared.detection import detect
-        from shared.services import Services, get_services
+        from shared.flows.drift import detect
+        from shared.storage.stores import Stores, get_stores
 
-        def services_for(prefix: str) -> Services:
+        def services_for(prefix: str) -> Stores:
             os.environ["TABLE_NAME_PREFIX"] = prefix
-            svc = get_services()
-            svc.tenants.upsert(tenant_id, "Bench tenant", True, selection, [])
+            stores = get_stores()
+            stores.tenants.upsert(tenant_id, "Bench tenant", True, selection, [])
             for run_id, started_at, finished_at in runs:
-                svc.runs.start(tenant_id, run_id, scope, selection, "schedule", started_at)
-                svc.runs.finish(tenant_id, run_id, "completed", finished_at, {})
-            return svc
+                stores.runs.start(tenant_id, run_id, scope, selection, "schedule", started_at)
+                stores.runs.finish(tenant_id, run_id, "completed", finished_at, {})
+            return stores
 
-        svc = services_for("benchseed")
-        svc.snapshots.create(snapshot_path(tenant_id, svc_runs[0]), baseline_gz)
-        svc.snapshots.create(snapshot_path(tenant_id, svc_runs[1]), current_gz)
+        stores = services_for("benchseed")
+        stores.snapshots.create(snapshot_path(tenant_id, svc_runs[0]), baseline_gz)
+        stores.snapshots.create(snapshot_path(tenant_id, svc_runs[1]), current_gz)
 
         def download_and_parse() -> None:
             for run_id in svc_runs:
-                json.loads(gzip.decompress(svc.snapshots.read(snapshot_path(tenant_id, run_id)) or b""))
+                json.loads(gzip.decompress(stores.snapshots.read(snapshot_path(tenant_id, run_id)) or b""))
 
         reference = _median_seconds(download_and_parse, args.repeats)
 

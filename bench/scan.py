@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from devtools.graphsim import GraphSimulator, generate_tenant
-from shared.contracts import CONTRACTS
-from shared.graph.auth import StaticTokenProvider
+from shared.core.contracts import CONTRACTS
 from shared.graph.client import GraphClient, GraphResponse, build_graph_client
-from shared.scanner import TypeReader
+from shared.graph.credentials import StaticTokenProvider
+from shared.graph.policies import TypeReader
 
 SECRET = "bench-token"
 

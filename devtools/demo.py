@@ -40,7 +40,7 @@ DEFENDER_SETTINGS = (
 )
 USB_SCRIPT = (
     "# Disable-USBStorage.ps1: block USB mass storage on shared front-desk PCs\n"
-    "Set-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\USBSTOR' -Name Start -Value 4\n"
+    "Set-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Stores\\USBSTOR' -Name Start -Value 4\n"
 )
 
 _started = time.monotonic()

@@ -30,12 +30,16 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, urlsplit
+
+from devtools.cron import CronSchedule
+from devtools.localsettings import load_local_settings, resolve_setting_references
+from shared.api.request import header_value
 
 if TYPE_CHECKING:
     from devtools.host import LocalHost
@@ -52,142 +56,6 @@ BANNER: Final = (
 )
 
 
-# --- NCRONTAB ------------------------------------------------------------------------------------
-
-
-class CronError(ValueError):
-    """An NCRONTAB expression that cannot be parsed (or never fires)."""
-
-
-@dataclass(frozen=True)
-class _Field:
-    name: str
-    low: int
-    high: int
-
-
-_FIELDS: Final = (
-    _Field("second", 0, 59),
-    _Field("minute", 0, 59),
-    _Field("hour", 0, 23),
-    _Field("day", 1, 31),
-    _Field("month", 1, 12),
-    _Field("day of week", 0, 7),  # 0 and 7 are both Sunday
-)
-_PART: Final = re.compile(r"^(?:(\*)|(\d+)(?:-(\d+))?)(?:/(\d+))?$")
-# Enough to find the next 29 February of any schedule that can fire at all.
-_SEARCH_DAYS: Final = 366 * 9
-
-
-def _parse_field(text: str, spec: _Field) -> frozenset[int]:
-    values: set[int] = set()
-    for part in text.split(","):
-        match = _PART.match(part)
-        if not match:
-            raise CronError(f"{spec.name} field {text!r}: {part!r} is not *, a number, a range a-b or a step */n")
-        star, first, last, step_text = match.groups()
-        if star:
-            low, high = spec.low, spec.high
-        else:
-            low = int(first)
-            # `a/n` (a number with a step and no range) runs from a to the end of the field, as in cron.
-            high = int(last) if last is not None else (spec.high if step_text else low)
-        step = int(step_text) if step_text else 1
-        if not (spec.low <= low <= spec.high and spec.low <= high <= spec.high):
-            raise CronError(f"{spec.name} field {text!r}: values must be from {spec.low} to {spec.high}")
-        if low > high:
-            raise CronError(f"{spec.name} field {text!r}: range {low}-{high} runs backwards")
-        if step < 1:
-            raise CronError(f"{spec.name} field {text!r}: a step must be at least 1")
-        values.update(range(low, high + 1, step))
-    return frozenset(values)
-
-
-@dataclass(frozen=True)
-class CronSchedule:
-    """A parsed six-field NCRONTAB schedule (`sec min hour day month dow`), as Azure Functions timers use.
-
-    Like NCrontab, a time matches when every field matches (day of month and day of week both apply).
-    """
-
-    expression: str
-    seconds: frozenset[int]
-    minutes: frozenset[int]
-    hours: frozenset[int]
-    days: frozenset[int]
-    months: frozenset[int]
-    weekdays: frozenset[int]  # 0 = Sunday
-
-    @classmethod
-    def parse(cls, expression: str) -> CronSchedule:
-        """Parse `sec min hour day month dow`; CronError names the field that is wrong."""
-        fields = expression.split()
-        if len(fields) != 6:
-            raise CronError(
-                f"{expression!r}: NCRONTAB needs six fields (sec min hour day month dow), got {len(fields)}"
-            )
-        parsed = [_parse_field(text, spec) for text, spec in zip(fields, _FIELDS, strict=True)]
-        weekdays = frozenset(d % 7 for d in parsed[5])
-        return cls(expression, parsed[0], parsed[1], parsed[2], parsed[3], parsed[4], weekdays)
-
-    def _day_matches(self, day: date) -> bool:
-        return day.month in self.months and day.day in self.days and (day.isoweekday() % 7) in self.weekdays
-
-    def matches(self, at: datetime) -> bool:
-        """True when the schedule fires at this second."""
-        return (
-            self._day_matches(at.date())
-            and at.hour in self.hours
-            and at.minute in self.minutes
-            and at.second in self.seconds
-        )
-
-    def next_after(self, at: datetime) -> datetime:
-        """The first time strictly after `at` (to the second, same tzinfo) when the schedule fires."""
-        start = at.replace(microsecond=0) + timedelta(seconds=1)
-        day = start.date()
-        times = [(h, m, s) for h in sorted(self.hours) for m in sorted(self.minutes) for s in sorted(self.seconds)]
-        for offset in range(_SEARCH_DAYS):
-            current = day + timedelta(days=offset)
-            if not self._day_matches(current):
-                continue
-            for hour, minute, second in times:
-                candidate = datetime(current.year, current.month, current.day, hour, minute, second, tzinfo=at.tzinfo)
-                if candidate >= start:
-                    return candidate
-        raise CronError(f"{self.expression!r} never fires")
-
-
-# --- settings ------------------------------------------------------------------------------------
-
-
-def load_local_settings(path: Path, environ: dict[str, str] | None = None) -> list[str]:
-    """Copy `Values` of a local.settings.json into the environment where not set; returns the names set."""
-    target = os.environ if environ is None else environ
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("IsEncrypted"):
-        raise SystemExit(f"{path}: encrypted settings are not supported by the local runner")
-    applied = []
-    for name, value in (data.get("Values") or {}).items():
-        if name not in target and value is not None:
-            target[name] = str(value)
-            applied.append(name)
-    return applied
-
-
-def resolve_setting_references(value: str, environ: Mapping[str, str] | None = None) -> str:
-    """`%NAME%` replaced by the setting's value, as the host does for binding expressions."""
-    source = os.environ if environ is None else environ
-
-    def lookup(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in source:
-            raise CronError(f"app setting {name} (used as %{name}%) is not set")
-        return source[name]
-
-    return re.sub(r"%(\w+)%", lookup, value)
-
-
 # --- the runner ----------------------------------------------------------------------------------
 
 
@@ -196,13 +64,6 @@ class _Timer:
     name: str
     schedule: CronSchedule
     next_due: datetime
-
-
-def _header_value(headers: Mapping[str, str], name: str) -> str | None:
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return None
 
 
 def _content_type(response: Any) -> str:
@@ -389,7 +250,7 @@ class Runner:
             params = dict(parse_qsl(parts.query, keep_blank_values=True))
             response = self.host.http(method, path, body, headers, params)
             out = [(k, v) for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")]
-            content_type = _header_value(response.headers, "content-type") or _content_type(response)
+            content_type = header_value(response.headers, "content-type") or _content_type(response)
             out.append(("Content-Type", content_type))
             return response.status_code, out, response.get_body()
         admin = re.fullmatch(r"/admin/functions/(\w+)", path)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from shared import api
-from shared.http import json_response, preflight, respond
-from shared.openapi import openapi_document
-from shared.services import get_services
+from functions._http import json_response, preflight, respond
+from shared.api import baseline, findings, tenants
+from shared.api.openapi import openapi_document
+from shared.api.request import ApiRequest, ApiResponse
 from shared.settings import SCAN_QUEUE
+from shared.storage.stores import get_stores
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 ANON = func.AuthLevel.ANONYMOUS  # identity is enforced in the app (Easy Auth or JWT), not by function keys
@@ -17,13 +18,13 @@ ANON = func.AuthLevel.ANONYMOUS  # identity is enforced in the app (Easy Auth or
 @bp.route(route="tenants", methods=["GET"], auth_level=ANON)
 def get_portfolio(req: func.HttpRequest) -> func.HttpResponse:
     """The caller's tenants with drift counts and last run."""
-    return respond(req, lambda r: api.get_portfolio(r, get_services))
+    return respond(req, lambda r: tenants.get_portfolio(r, get_stores))
 
 
 @bp.route(route="tenants/{tenantId}", methods=["PUT"], auth_level=ANON)
 def put_tenant(req: func.HttpRequest) -> func.HttpResponse:
     """Register or update a tenant."""
-    return respond(req, lambda r: api.put_tenant(r, get_services))
+    return respond(req, lambda r: tenants.put_tenant(r, get_stores))
 
 
 @bp.route(route="tenants/{tenantId}/scans", methods=["POST"], auth_level=ANON)
@@ -31,8 +32,8 @@ def put_tenant(req: func.HttpRequest) -> func.HttpResponse:
 def post_scan(req: func.HttpRequest, scans: func.Out[str]) -> func.HttpResponse:
     """Enqueue a scan of one tenant now; 202 with the run id."""
 
-    def handler(r: api.ApiRequest) -> api.ApiResponse:
-        response, message = api.post_scan(r, get_services)
+    def handler(r: ApiRequest) -> ApiResponse:
+        response, message = tenants.post_scan(r, get_stores)
         scans.set(message.to_message())
         return response
 
@@ -42,43 +43,43 @@ def post_scan(req: func.HttpRequest, scans: func.Out[str]) -> func.HttpResponse:
 @bp.route(route="tenants/{tenantId}/runs", methods=["GET"], auth_level=ANON)
 def get_runs(req: func.HttpRequest) -> func.HttpResponse:
     """Recent runs of a tenant, newest first."""
-    return respond(req, lambda r: api.get_runs(r, get_services))
+    return respond(req, lambda r: tenants.get_runs(r, get_stores))
 
 
 @bp.route(route="tenants/{tenantId}/drift", methods=["GET"], auth_level=ANON)
 def get_drift(req: func.HttpRequest) -> func.HttpResponse:
     """The tenant's drift summary (one point read)."""
-    return respond(req, lambda r: api.get_summary(r, get_services))
+    return respond(req, lambda r: findings.get_summary(r, get_stores))
 
 
 @bp.route(route="tenants/{tenantId}/drift/findings", methods=["GET"], auth_level=ANON)
 def get_findings(req: func.HttpRequest) -> func.HttpResponse:
     """Findings, filtered and paged."""
-    return respond(req, lambda r: api.get_findings(r, get_services))
+    return respond(req, lambda r: findings.get_findings(r, get_stores))
 
 
 @bp.route(route="tenants/{tenantId}/drift/findings/{findingId}", methods=["GET"], auth_level=ANON)
 def get_finding(req: func.HttpRequest) -> func.HttpResponse:
     """One finding with its changes, history and ETag."""
-    return respond(req, lambda r: api.get_finding(r, get_services))
+    return respond(req, lambda r: findings.get_finding(r, get_stores))
 
 
 @bp.route(route="tenants/{tenantId}/drift/findings/{findingId}/acknowledge", methods=["POST"], auth_level=ANON)
 def acknowledge(req: func.HttpRequest) -> func.HttpResponse:
     """Acknowledge a finding with an optional note; honours If-Match."""
-    return respond(req, lambda r: api.post_acknowledge(r, get_services))
+    return respond(req, lambda r: findings.post_acknowledge(r, get_stores))
 
 
 @bp.route(route="tenants/{tenantId}/drift/baseline", methods=["PUT"], auth_level=ANON)
 def put_baseline(req: func.HttpRequest) -> func.HttpResponse:
     """Pin a completed run as the baseline."""
-    return respond(req, lambda r: api.put_baseline(r, get_services))
+    return respond(req, lambda r: baseline.put_baseline(r, get_stores))
 
 
 @bp.route(route="tenants/{tenantId}/drift/baseline", methods=["DELETE"], auth_level=ANON)
 def delete_baseline(req: func.HttpRequest) -> func.HttpResponse:
     """Return to rolling baselines."""
-    return respond(req, lambda r: api.delete_baseline(r, get_services))
+    return respond(req, lambda r: baseline.delete_baseline(r, get_stores))
 
 
 @bp.route(route="openapi.json", methods=["GET"], auth_level=ANON)

@@ -7,9 +7,9 @@ import os
 
 import azure.functions as func
 
-from shared.detection import detect
-from shared.services import get_services
+from shared.flows.drift import detect
 from shared.settings import SNAPSHOT_CONTAINER
+from shared.storage.stores import get_stores
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def _trigger_source() -> func.BlobSource:
 )
 def detect_drift(snapshot: func.InputStream) -> None:
     """Blob: compare a new snapshot with its baseline and keep findings, history and summary."""
-    outcome = detect(snapshot.name or "", snapshot.read(), get_services())
+    outcome = detect(snapshot.name or "", snapshot.read(), get_stores())
     log.info(
         "detect_drift: %s run %s -> %s (%d findings)",
         outcome.tenant_id,

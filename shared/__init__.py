@@ -1,0 +1,1 @@
+"""TenantAtlas Drift: the domain (`core`, pure), its adapters (`graph`, `storage`), the flows and the API."""

@@ -33,6 +33,20 @@ class ValidationError(DriftError):
         self.code = code
 
 
+class PayloadTooLargeError(ValidationError):
+    """A request body over the limit (413)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "payload_too_large")
+
+
+class UnsupportedMediaTypeError(ValidationError):
+    """A body that is not JSON (415)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "unsupported_media_type")
+
+
 class NotFoundError(DriftError):
     """Unknown, or not visible to the caller (the two answer alike)."""
 
@@ -88,3 +102,23 @@ class SnapshotError(DriftError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class ComparisonError(DriftError):
+    """Two snapshots that must not be compared (other tenant, other scope)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class ConcurrentUpdateError(DriftError):
+    """Someone else changed what we were about to write (ETag mismatch)."""
+
+    code = "concurrent_update"
+
+
+class StorageLimitError(DriftError):
+    """A value that Table Storage cannot hold, even chunked."""
+
+    code = "storage_limit"

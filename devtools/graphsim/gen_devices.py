@@ -292,7 +292,7 @@ class DeviceBuilders(GeneratorBase):
             connectionType="l2tp",
             servers=[{"description": "Legacy gateway", "address": "l2tp.corp.example", "isDefaultServer": True}],
             authenticationMethod="usernameAndPassword",
-            userName="svc-vpn",
+            userName="stores-vpn",
             password=self.t.plant_secret(),
             rememberUserCredentials=False,
             enableSplitTunneling=True,

@@ -20,7 +20,7 @@ from msgraph_core import GraphClientFactory
 
 from shared import settings
 from shared.errors import GraphError
-from shared.graph.auth import build_auth_provider
+from shared.graph.credentials import build_auth_provider
 from shared.graph.middleware import (
     RETRYABLE_STATUS,
     BudgetMiddleware,

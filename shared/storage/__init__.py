@@ -1,1 +1,1 @@
-"""Storage adapters: snapshot blobs, registry / runs / locks tables, the scan queue."""
+"""Storage adapter (I/O): one store per table, the snapshot container, and `stores` wiring them up."""

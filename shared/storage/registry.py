@@ -1,48 +1,17 @@
-"""The tenant registry table."""
+"""The tenant registry table: one row per registered tenant."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from azure.core.exceptions import ResourceNotFoundError
 
-from shared.scope import scope_key
+from shared.core.clock import now_iso
+from shared.core.tenants import Tenant
 from shared.storage.clients import StorageClients
 from shared.storage.tables import dump_json, load_json, table_client
 
 _PARTITION = "tenant"
-
-
-@dataclass(frozen=True)
-class Tenant:
-    """A registered customer tenant."""
-
-    tenant_id: str
-    display_name: str
-    enabled: bool
-    selection: list[str]
-    access_groups: list[str]
-    created_at: str
-    updated_at: str
-
-    @property
-    def scope_key(self) -> str:
-        return scope_key(self.selection)
-
-    def to_json(self) -> dict[str, Any]:
-        """API shape (camelCase)."""
-        return {
-            "tenantId": self.tenant_id,
-            "displayName": self.display_name,
-            "enabled": self.enabled,
-            "policyTypes": self.selection,
-            "accessGroups": self.access_groups,
-            "scopeKey": self.scope_key,
-            "createdAt": self.created_at,
-            "updatedAt": self.updated_at,
-        }
 
 
 def _from_entity(entity: dict[str, Any]) -> Tenant:
@@ -74,7 +43,7 @@ class TenantRegistry:
     ) -> tuple[Tenant, bool]:
         """Create or replace a tenant's registration; returns (tenant, created)."""
         existing = self.get(tenant_id)
-        now = datetime.now(UTC).isoformat(timespec="milliseconds")
+        now = now_iso()
         entity = {
             "PartitionKey": _PARTITION,
             "RowKey": tenant_id,

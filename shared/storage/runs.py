@@ -9,7 +9,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import UpdateMode
 
-from shared.runids import newest_first_key
+from shared.core.ids import newest_first_key
 from shared.storage.clients import StorageClients
 from shared.storage.tables import dump_json, load_json, table_client
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from azure.core.exceptions import ResourceExistsError
@@ -16,6 +17,8 @@ MAX_PROPERTY_BYTES = 64 * 1024
 MAX_ENTITY_BYTES = 1024 * 1024
 MAX_BATCH_ENTITIES = 100
 MAX_BATCH_BYTES = 4 * 1024 * 1024
+# A binary property with room to spare under the 64 KB limit (gzip chunks of findings and heads).
+PACKED_PROPERTY_BYTES = MAX_PROPERTY_BYTES - 1024
 
 _created: set[tuple[object, str]] = set()
 _lock = threading.Lock()
@@ -50,3 +53,32 @@ def load_json(value: Any, default: Any) -> Any:
     if not isinstance(value, str) or not value:
         return default
     return json.loads(value)
+
+
+def entity_size(entity: Mapping[str, Any]) -> int:
+    """Approximate stored size of an entity (strings count two bytes per character, as in the service)."""
+    size = 4
+    for key, value in entity.items():
+        size += 8 + 2 * len(key)
+        if isinstance(value, str):
+            size += 4 + 2 * len(value)
+        elif isinstance(value, bytes):
+            size += 4 + len(value)
+        else:
+            size += 8
+    return size
+
+
+def transaction_batches(operations: Sequence[tuple[str, dict[str, Any], dict[str, Any]]]) -> Iterator[list[Any]]:
+    """Transactions of at most 100 operations and 4 MB (the service's limits)."""
+    batch: list[Any] = []
+    size = 0
+    for op in operations:
+        op_size = entity_size(op[1]) + 1024
+        if batch and (len(batch) >= MAX_BATCH_ENTITIES or size + op_size > MAX_BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(op)
+        size += op_size
+    if batch:
+        yield batch

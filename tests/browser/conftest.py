@@ -1,5 +1,5 @@
 """Browser tests: the drift page in Chromium (Playwright), served by the local runner over real HTTP,
-with Azurite and the Graph simulator behind it. Skipped with a reason where Chromium is missing."""
+with Azurite and the Graph simulator behind it. Without Chromium they skip locally and fail in CI."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pytest
 
 from devtools.azurite import Azurite
+from tests.tools import missing_tool
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -47,11 +48,11 @@ def browser() -> Iterator[Browser]:
     """Headless Chromium for one test module (Playwright's sync API holds an event loop while it lives)."""
     path = chromium_executable()
     if path is None:
-        pytest.skip("chromium is not on PATH (Debian: apt-get install chromium); the browser tests need it")
+        missing_tool("chromium is not on PATH (Debian: apt-get install chromium); the browser tests need it")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)")
+        missing_tool("playwright is not installed (pip install -r requirements-dev.txt)")
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield instance
@@ -84,8 +85,7 @@ def drift_app() -> Any:
     from devtools.host import index_functions
 
     names = {f.get_function_name() for f in index_functions(function_app.app)}
-    if "drift_page" not in names:
-        pytest.skip("function_app does not register the drift page blueprint (functions.ui) yet")
+    assert "drift_page" in names, "function_app does not register the drift page blueprint (functions.ui)"
     return function_app.app
 
 

@@ -1,0 +1,430 @@
+"""The OpenAPI 3 document of the API, built from the same constants the handlers validate with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.api.findings import STATUS_FILTERS
+from shared.api.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from shared.api.tenants import MAX_ACCESS_GROUPS, MAX_DISPLAY_NAME
+from shared.core.contracts import CONTRACTS
+from shared.core.drift import MAX_NOTE_LENGTH
+from shared.core.ids import FINDING_ID_PATTERN, GUID_PATTERN, RUN_ID_PATTERN
+
+_GUID = {"type": "string", "format": "uuid", "pattern": GUID_PATTERN}
+_RUN_ID = {"type": "string", "pattern": RUN_ID_PATTERN}
+_NULLABLE_STR = {"type": "string", "nullable": True}
+_POLICY_TYPES = sorted(CONTRACTS)
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _ok(schema: dict[str, Any], description: str = "OK", headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        out["headers"] = headers
+    return out
+
+
+_COMMON = {
+    "400": _error("Bad input"),
+    "401": _error("No acceptable identity"),
+    "403": _error("Role missing"),
+    "404": _error("Unknown, or not visible to the caller"),
+    "500": _error("Service misconfigured"),
+}
+_TENANT_PARAM = {"name": "tenantId", "in": "path", "required": True, "schema": _GUID}
+_FINDING_PARAM = {
+    "name": "findingId",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": FINDING_ID_PATTERN},
+}
+_ETAG = {"ETag": {"description": "Version of the finding, for If-Match", "schema": {"type": "string"}}}
+_JSON_BODY_ERRORS = {"413": _error("Body too large"), "415": _error("Body is not JSON")}
+
+
+def _op(summary: str, role: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"summary": summary, "description": f"Role: {role}.", "responses": {**responses, **_COMMON}, **extra}
+
+
+def _schemas() -> dict[str, Any]:
+    counts = {
+        "type": "object",
+        "required": ["new", "acknowledged", "resolved"],
+        "properties": {
+            "new": {"type": "integer", "minimum": 0},
+            "acknowledged": {"type": "integer", "minimum": 0},
+            "resolved": {"type": "integer", "minimum": 0},
+            "byChangeType": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "byPolicyType": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "bySeverity": {"type": "object", "additionalProperties": {"type": "integer"}},
+        },
+    }
+    run_ref = {
+        "type": "object",
+        "nullable": True,
+        "required": ["runId", "status"],
+        "properties": {
+            "runId": _RUN_ID,
+            "status": {"type": "string"},
+            "startedAt": _NULLABLE_STR,
+            "finishedAt": _NULLABLE_STR,
+        },
+    }
+    finding_props: dict[str, Any] = {
+        "id": {"type": "string"},
+        "policyType": {"type": "string", "enum": _POLICY_TYPES},
+        "subjectId": {"type": "string"},
+        "displayName": {"type": "string"},
+        "changeType": {"type": "string", "enum": ["added", "removed", "modified"]},
+        "categories": {"type": "array", "items": {"type": "string", "enum": ["settings", "assignments", "metadata"]}},
+        "severity": {"type": "string", "enum": ["low", "medium", "high"]},
+        "status": {"type": "string", "enum": ["new", "acknowledged", "resolved"]},
+        "baselineRunId": _RUN_ID,
+        "currentRunId": _RUN_ID,
+        "firstSeenRunId": _RUN_ID,
+        "lastSeenRunId": _RUN_ID,
+        "firstSeenAt": {"type": "string"},
+        "lastSeenAt": {"type": "string"},
+    }
+    return {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                }
+            },
+        },
+        "TenantRegistration": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["displayName", "enabled"],
+            "properties": {
+                "displayName": {"type": "string", "minLength": 1, "maxLength": MAX_DISPLAY_NAME},
+                "enabled": {"type": "boolean"},
+                "policyTypes": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": _POLICY_TYPES}},
+                "accessGroups": {"type": "array", "maxItems": MAX_ACCESS_GROUPS, "items": _GUID},
+            },
+        },
+        "Tenant": {
+            "type": "object",
+            "required": ["tenantId", "displayName", "enabled", "policyTypes", "accessGroups", "scopeKey"],
+            "properties": {
+                "tenantId": _GUID,
+                "displayName": {"type": "string"},
+                "enabled": {"type": "boolean"},
+                "policyTypes": {"type": "array", "items": {"type": "string"}},
+                "accessGroups": {"type": "array", "items": {"type": "string"}},
+                "scopeKey": {"type": "string"},
+                "createdAt": {"type": "string"},
+                "updatedAt": {"type": "string"},
+            },
+        },
+        "Portfolio": {
+            "type": "object",
+            "required": ["tenants"],
+            "properties": {
+                "tenants": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["tenantId", "displayName", "enabled", "lastRun", "counts", "state"],
+                        "properties": {
+                            "tenantId": _GUID,
+                            "displayName": {"type": "string"},
+                            "enabled": {"type": "boolean"},
+                            "lastRun": run_ref,
+                            "counts": counts,
+                            "state": {"type": "string", "enum": ["ready", "blocked", "error"]},
+                            "coverageProblems": {"type": "integer", "minimum": 0},
+                        },
+                    },
+                }
+            },
+        },
+        "ScanAccepted": {
+            "type": "object",
+            "required": ["runId", "tenantId", "status"],
+            "properties": {"runId": _RUN_ID, "tenantId": _GUID, "status": {"type": "string", "enum": ["queued"]}},
+        },
+        "Runs": {
+            "type": "object",
+            "required": ["tenantId", "runs"],
+            "properties": {
+                "tenantId": _GUID,
+                "runs": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["runId", "status", "types", "counts", "errorCodes"],
+                        "properties": {
+                            "runId": _RUN_ID,
+                            "status": {"type": "string", "enum": ["running", "completed", "partial", "failed"]},
+                            "startedAt": _NULLABLE_STR,
+                            "finishedAt": _NULLABLE_STR,
+                            "types": {"type": "object"},
+                            "counts": {"type": "object"},
+                            "errorCodes": {"type": "array", "items": {"type": "string"}},
+                        },
+                    },
+                },
+            },
+        },
+        "Summary": {
+            "type": "object",
+            "required": ["state", "reason", "baseline", "current", "counts", "coverage"],
+            "properties": {
+                "state": {"type": "string", "enum": ["ready", "blocked", "error"]},
+                "reason": {
+                    "type": "object",
+                    "nullable": True,
+                    "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                },
+                "baseline": {
+                    "type": "object",
+                    "nullable": True,
+                    "required": ["mode", "runId"],
+                    "properties": {
+                        "mode": {"type": "string", "enum": ["rolling", "pinned"]},
+                        "runId": _RUN_ID,
+                        "finishedAt": _NULLABLE_STR,
+                    },
+                },
+                "current": run_ref,
+                "counts": counts,
+                "coverage": {
+                    "type": "object",
+                    "required": ["complete", "failed"],
+                    "properties": {
+                        "complete": {"type": "array", "items": {"type": "string"}},
+                        "failed": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["policyType", "errorCode"],
+                                "properties": {"policyType": {"type": "string"}, "errorCode": {"type": "string"}},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "Finding": {"type": "object", "required": list(finding_props), "properties": finding_props},
+        "FindingsPage": {
+            "type": "object",
+            "required": ["findings", "continuationToken"],
+            "properties": {"findings": {"type": "array", "items": _ref("Finding")}, "continuationToken": _NULLABLE_STR},
+        },
+        "FindingDetail": {
+            "allOf": [
+                _ref("Finding"),
+                {
+                    "type": "object",
+                    "required": ["changes", "history"],
+                    "properties": {
+                        "changes": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["path", "category"],
+                                "properties": {
+                                    "path": {"type": "string"},
+                                    "category": {"type": "string", "enum": ["settings", "assignments", "metadata"]},
+                                    "before": {},
+                                    "after": {},
+                                },
+                            },
+                        },
+                        "history": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["at", "by", "action"],
+                                "properties": {
+                                    "at": {"type": "string"},
+                                    "by": {"type": "string"},
+                                    "action": {
+                                        "type": "string",
+                                        "enum": ["detected", "acknowledged", "reopened", "resolved"],
+                                    },
+                                    "note": _NULLABLE_STR,
+                                    "runId": _NULLABLE_STR,
+                                },
+                            },
+                        },
+                    },
+                },
+            ]
+        },
+        "Acknowledge": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"note": {"type": "string", "maxLength": MAX_NOTE_LENGTH}},
+        },
+        "BaselinePin": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["runId"],
+            "properties": {"runId": _RUN_ID},
+        },
+        "Baseline": {
+            "type": "object",
+            "required": ["mode"],
+            "properties": {
+                "mode": {"type": "string", "enum": ["rolling", "pinned"]},
+                "runId": _RUN_ID,
+                "finishedAt": _NULLABLE_STR,
+            },
+        },
+    }
+
+
+def _json_body(schema: str, required: bool = True) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.0 document served at /api/openapi.json."""
+    findings_params = [
+        _TENANT_PARAM,
+        {
+            "name": "status",
+            "in": "query",
+            "schema": {"type": "string", "enum": list(STATUS_FILTERS), "default": "new"},
+        },
+        {"name": "changeType", "in": "query", "schema": {"type": "string", "enum": ["added", "removed", "modified"]}},
+        {"name": "policyType", "in": "query", "schema": {"type": "string", "enum": _POLICY_TYPES}},
+        {"name": "severity", "in": "query", "schema": {"type": "string", "enum": ["low", "medium", "high"]}},
+        {
+            "name": "pageSize",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
+        },
+        {"name": "continuationToken", "in": "query", "schema": {"type": "string", "maxLength": 2048}},
+    ]
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "TenantAtlas Drift API",
+            "version": "1.0.0",
+            "description": "Read-only configuration drift for Intune and Entra ID tenants. Identity: Easy Auth or an Entra bearer token; "
+            "app roles Drift.Read, Drift.Triage, Drift.Admin. A tenant the caller may not see answers like one that does not exist.",
+        },
+        "servers": [{"url": "/api"}],
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
+        "security": [{"bearer": []}, {}],
+        "paths": {
+            "/tenants": {
+                "get": _op("Portfolio", "Drift.Read", {"200": _ok(_ref("Portfolio"))}, operationId="getPortfolio")
+            },
+            "/tenants/{tenantId}": {
+                "put": _op(
+                    "Register or update a tenant",
+                    "Drift.Admin",
+                    {"200": _ok(_ref("Tenant"), "Updated"), "201": _ok(_ref("Tenant"), "Created"), **_JSON_BODY_ERRORS},
+                    operationId="putTenant",
+                    parameters=[_TENANT_PARAM],
+                    requestBody=_json_body("TenantRegistration"),
+                )
+            },
+            "/tenants/{tenantId}/scans": {
+                "post": _op(
+                    "Enqueue a scan now",
+                    "Drift.Admin",
+                    {"202": _ok(_ref("ScanAccepted"), "Queued"), "409": _error("Tenant disabled")},
+                    operationId="postScan",
+                    parameters=[_TENANT_PARAM],
+                )
+            },
+            "/tenants/{tenantId}/runs": {
+                "get": _op(
+                    "Recent runs, newest first",
+                    "Drift.Read",
+                    {"200": _ok(_ref("Runs"))},
+                    operationId="getRuns",
+                    parameters=[
+                        _TENANT_PARAM,
+                        {"name": "top", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                    ],
+                )
+            },
+            "/tenants/{tenantId}/drift": {
+                "get": _op(
+                    "Drift summary",
+                    "Drift.Read",
+                    {"200": _ok(_ref("Summary"))},
+                    operationId="getDrift",
+                    parameters=[_TENANT_PARAM],
+                )
+            },
+            "/tenants/{tenantId}/drift/findings": {
+                "get": _op(
+                    "Findings",
+                    "Drift.Read",
+                    {"200": _ok(_ref("FindingsPage"))},
+                    operationId="getFindings",
+                    parameters=findings_params,
+                )
+            },
+            "/tenants/{tenantId}/drift/findings/{findingId}": {
+                "get": _op(
+                    "Finding detail",
+                    "Drift.Read",
+                    {"200": _ok(_ref("FindingDetail"), headers=_ETAG)},
+                    operationId="getFinding",
+                    parameters=[_TENANT_PARAM, _FINDING_PARAM],
+                )
+            },
+            "/tenants/{tenantId}/drift/findings/{findingId}/acknowledge": {
+                "post": _op(
+                    "Acknowledge a finding",
+                    "Drift.Triage",
+                    {
+                        "200": _ok(_ref("FindingDetail"), headers=_ETAG),
+                        "409": _error("Finding resolved"),
+                        "412": _error("Stale If-Match"),
+                        **_JSON_BODY_ERRORS,
+                    },
+                    operationId="acknowledgeFinding",
+                    parameters=[
+                        _TENANT_PARAM,
+                        _FINDING_PARAM,
+                        {"name": "If-Match", "in": "header", "schema": {"type": "string"}},
+                    ],
+                    requestBody=_json_body("Acknowledge", required=False),
+                )
+            },
+            "/tenants/{tenantId}/drift/baseline": {
+                "put": _op(
+                    "Pin a completed run as the baseline",
+                    "Drift.Admin",
+                    {"200": _ok(_ref("Baseline")), "409": _error("Run not usable as a baseline"), **_JSON_BODY_ERRORS},
+                    operationId="pinBaseline",
+                    parameters=[_TENANT_PARAM],
+                    requestBody=_json_body("BaselinePin"),
+                ),
+                "delete": _op(
+                    "Return to rolling baselines",
+                    "Drift.Admin",
+                    {"200": _ok(_ref("Baseline"))},
+                    operationId="unpinBaseline",
+                    parameters=[_TENANT_PARAM],
+                ),
+            },
+        },
+    }

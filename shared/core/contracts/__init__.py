@@ -1,0 +1,51 @@
+"""The contract registry: every supported policy type described once (pure data, no I/O).
+
+`model` holds the shape of a contract, `intune` and `entra` the types of each service; this
+registry joins them and answers lookups. A new type is one entry in `intune` or `entra`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from shared.core.contracts.entra import ENTRA
+from shared.core.contracts.intune import INTUNE
+from shared.core.contracts.model import ApiVersion, PolicyContract, Severity, SubResource
+from shared.errors import ValidationError
+
+__all__ = [
+    "CONTRACTS",
+    "GLOBAL_VOLATILE_FIELDS",
+    "ApiVersion",
+    "PolicyContract",
+    "Severity",
+    "SubResource",
+    "contract_for",
+]
+
+CONTRACTS: Final[dict[str, PolicyContract]] = {c.key: c for c in INTUNE + ENTRA}
+
+# Fields that never mean drift, anywhere in an item.
+GLOBAL_VOLATILE_FIELDS: Final = frozenset(
+    {
+        "createdDateTime",
+        "lastModifiedDateTime",
+        "modifiedDateTime",
+        "version",
+        "settingCount",
+        "isAssigned",
+        "creationSource",
+        "supportsScopeTags",
+        "deviceManagementApplicabilityRuleOsEdition",
+        "deviceManagementApplicabilityRuleOsVersion",
+        "deviceManagementApplicabilityRuleDeviceMode",
+    }
+)
+
+
+def contract_for(policy_type: str) -> PolicyContract:
+    """The contract of a policy type; unknown types are refused (fail safe)."""
+    try:
+        return CONTRACTS[policy_type]
+    except KeyError:
+        raise ValidationError(f"Unsupported policy type: {policy_type}", "unknown_policy_type") from None

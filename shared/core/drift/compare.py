@@ -1,0 +1,366 @@
+"""The comparison engine (pure): two snapshots in, findings drafts out (DESIGN §5).
+
+Paths are built from semantic keys, never array indexes: dict keys joined by `/`; an element of an
+array of objects is named by `shared.core.normalise.keyed_elements` (setting definition id, assignment
+target, omaUri, ...). Keys are not escaped, so a key holding `/` (an assignment target such as
+`exclusionGroupAssignmentTarget/<groupId>`, an OMA-URI) reads naturally; paths are labels for
+people and stable identities of a change, not addresses to parse. Inside a settings-catalog element
+the `settingInstance` level is left out of the path, so a child setting reads
+`settings/<definitionId>/choiceSettingValue/children/<childDefinitionId>/simpleSettingValue/value`.
+
+An array of scalars is an unordered set and gives one change for the whole array, with the sorted
+before and after lists as values; when either list is too long to show (over MAX_VALUE_BYTES, e.g.
+hundreds of excluded groups) it gives one change per value that came or went instead, at
+`<array path>/<value>` with the value on one side and None on the other. An element, key or item
+present on one side only is one change whose other side is None; its leaves are never listed one by
+one.
+
+Categories: changes under `assignments` are `assignments`; changes of the top-level fields
+displayName, name, description, roleScopeTagIds (and the contract's name field) are `metadata`;
+everything else is `settings`. A finding's categories are those of its changes, so `added` and
+`removed` findings carry no changes and no categories; their severity is the contract's for
+added/removed, a modification's the highest the contract gives any of its categories.
+
+Items whose hashes are equal are skipped without a walk; the walk prunes equal subtrees at C speed
+and stays exact about JSON types (see `_changed_keys`).
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from shared.core.canonical import canonical_bytes, canonical_hash, sha256_hex
+from shared.core.contracts import CONTRACTS, PolicyContract, Severity
+from shared.core.drift.models import (
+    SEVERITY_RANK,
+    Category,
+    Change,
+    ChangeType,
+    Coverage,
+    FindingDraft,
+    NotCovered,
+)
+from shared.core.normalise import keyed_elements
+from shared.errors import ComparisonError
+
+# A single before/after value whose canonical JSON is larger than this is replaced by its hash and size.
+MAX_VALUE_BYTES: Final = 4096
+# Finding ids are the first 32 hex digits (128 bits) of the SHA-256.
+FINDING_ID_LENGTH: Final = 32
+# Top-level content fields whose changes are `metadata` (the contract's name field is added per type).
+METADATA_FIELDS: Final = frozenset({"displayName", "name", "description", "roleScopeTagIds"})
+ASSIGNMENTS: Final = "assignments"
+_INSTANCE: Final = "settingInstance"
+_PICKLE: Final = 5
+# A string this short cannot reach MAX_VALUE_BYTES even with every character escaped (\uXXXX).
+_SHORT_STRING: Final = MAX_VALUE_BYTES // 6 - 2
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of comparing a current snapshot with its baseline."""
+
+    tenant_id: str
+    scope_key: str
+    baseline_run_id: str
+    current_run_id: str
+    findings: list[FindingDraft]
+    covered: list[str]
+    not_covered: list[NotCovered]
+
+    def coverage(self) -> Coverage:
+        """The coverage block of the summary for this comparison."""
+        return Coverage(complete=list(self.covered), failed=[NotCovered(**n) for n in self.not_covered])
+
+
+def finding_id(
+    tenant_id: str,
+    scope_key: str,
+    baseline_run_id: str,
+    policy_type: str,
+    object_id: str,
+    change_type: str,
+) -> str:
+    """First 32 hex digits of the SHA-256 of the canonical JSON array of the six identity values."""
+    identity = [tenant_id, scope_key, baseline_run_id, policy_type, object_id, change_type]
+    return canonical_hash(identity)[:FINDING_ID_LENGTH]
+
+
+def safe_value(value: Any) -> Any:
+    """A before/after value as shown: itself, or its hash and size when its JSON exceeds the cap."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str) and len(value) <= _SHORT_STRING:
+        return value
+    data = canonical_bytes(value)
+    if len(data) <= MAX_VALUE_BYTES:
+        return value
+    return {"truncated": True, "sha256": sha256_hex(data), "sizeBytes": len(data)}
+
+
+def _scalar_sort_key(value: Any) -> tuple[str, str]:
+    # The order shared.core.normalise gives scalar sets.
+    return type(value).__name__, str(value)
+
+
+def _same_scalar(before: Any, after: Any) -> bool:
+    """Equal as JSON: Python holds 1, 1.0 and True equal (and 0.0 and -0.0) where their JSON differs."""
+    if type(before) is not type(after):
+        return False
+    if isinstance(before, float):
+        return repr(before) == repr(after)
+    return bool(before == after)
+
+
+def _changed_keys(keys: list[str], before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """The keys whose values may differ. Values `==` holds equal are dropped together, at C speed,
+    once one pickle of each side proves them equal as JSON too (`==` alone would hide a 1 → true
+    flip; pickles differ there). Should the pickles differ for any other reason (dict key order,
+    shared strings), nothing is dropped and every key is looked at on its own: never a missed change.
+    """
+    same = [key for key in keys if key in before and key in after and before[key] == after[key]]
+    if not same:
+        return keys
+    if pickle.dumps([before[k] for k in same], _PICKLE) != pickle.dumps([after[k] for k in same], _PICKLE):
+        return keys
+    dropped = set(same)
+    return [key for key in keys if key not in dropped]
+
+
+def _scalar_identity(value: Any) -> tuple[str, str]:
+    return type(value).__name__, repr(value)
+
+
+def _scalar_text(value: Any) -> str:
+    return value if isinstance(value, str) else canonical_bytes(value).decode("utf-8")
+
+
+def _same_scalar_set(before: list[Any], after: list[Any]) -> bool:
+    if len(before) != len(after):
+        return False
+    left = sorted(before, key=_scalar_sort_key)
+    right = sorted(after, key=_scalar_sort_key)
+    return all(_same_scalar(a, b) for a, b in zip(left, right, strict=True))
+
+
+def _all_scalars(values: list[Any]) -> bool:
+    return all(not isinstance(v, (dict, list)) for v in values)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}/{key}" if path else key
+
+
+class _Differ:
+    """Walks two normalised values in sorted key order and collects their changes."""
+
+    def __init__(self, contract: PolicyContract) -> None:
+        self.contract = contract
+        # Fields compared as one value (script bodies: a hash and a size are one fact, not two).
+        self.atomic = contract.script_fields
+        self.changes: list[Change] = []
+
+    def content(self, before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
+        for key in _changed_keys(sorted(before.keys() | after.keys()), before, after):
+            category: Category = "metadata" if key in METADATA_FIELDS or key == self.contract.name_field else "settings"
+            self.field("", key, before.get(key), after.get(key), category, element=False)
+
+    def field(self, path: str, key: str, before: Any, after: Any, category: Category, element: bool) -> None:
+        if key in self.atomic:
+            if canonical_bytes(before) != canonical_bytes(after):
+                self.add(_join(path, key), category, before, after)
+            return
+        # The settingInstance wrapper of a settings-catalog element adds nothing to its name.
+        self.diff(path if element and key == _INSTANCE else _join(path, key), before, after, category)
+
+    def diff(self, path: str, before: Any, after: Any, category: Category, element: bool = False) -> None:
+        if before is after:
+            return
+        if isinstance(before, dict) and isinstance(after, dict):
+            for key in _changed_keys(sorted(before.keys() | after.keys()), before, after):
+                self.field(path, key, before.get(key), after.get(key), category, element)
+            return
+        if isinstance(before, list) and isinstance(after, list):
+            if _all_scalars(before) and _all_scalars(after):
+                if not _same_scalar_set(before, after):
+                    self.scalar_set(path, before, after, category)
+                return
+            left, right = keyed_elements(before), keyed_elements(after)
+            for key in _changed_keys(sorted(left.keys() | right.keys()), left, right):
+                self.diff(_join(path, key), left.get(key), right.get(key), category, element=True)
+            return
+        if isinstance(before, (dict, list)) or isinstance(after, (dict, list)) or not _same_scalar(before, after):
+            self.add(path, category, before, after)
+
+    def scalar_set(self, path: str, before: list[Any], after: list[Any], category: Category) -> None:
+        if len(canonical_bytes(before)) <= MAX_VALUE_BYTES and len(canonical_bytes(after)) <= MAX_VALUE_BYTES:
+            self.add(path, category, before, after)
+            return
+        # Too long to show whole (hundreds of group ids): name each value that came or went instead.
+        old = {_scalar_identity(v): v for v in before}
+        new = {_scalar_identity(v): v for v in after}
+        for key in sorted(old.keys() ^ new.keys()):
+            value = old[key] if key in old else new[key]
+            self.add(_join(path, _scalar_text(value)), category, old.get(key), new.get(key))
+
+    def add(self, path: str, category: Category, before: Any, after: Any) -> None:
+        self.changes.append(Change(path=path, category=category, before=safe_value(before), after=safe_value(after)))
+
+
+def compare_items(contract: PolicyContract, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
+    """The changes between two normalised versions of one item, sorted by path."""
+    differ = _Differ(contract)
+    differ.content(before.get("content") or {}, after.get("content") or {})
+    old = {ASSIGNMENTS: before.get(ASSIGNMENTS) or []}
+    new = {ASSIGNMENTS: after.get(ASSIGNMENTS) or []}
+    if _changed_keys([ASSIGNMENTS], old, new):
+        differ.diff(ASSIGNMENTS, old[ASSIGNMENTS], new[ASSIGNMENTS], "assignments")
+    # Stable sort: changes sharing a path (only with '/' inside keys) keep their deterministic walk order.
+    return sorted(differ.changes, key=lambda change: change["path"])
+
+
+def modification_severity(contract: PolicyContract, changes: Iterable[Change]) -> Severity:
+    """The highest severity the contract gives to any category among the changes."""
+    severities = [contract.severity_for(c) for c in sorted({change["category"] for change in changes})]
+    return max(severities, key=SEVERITY_RANK.__getitem__, default="low")
+
+
+def _index(items: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    out: dict[str, Mapping[str, Any]] = {}
+    for item in items:
+        key = str(item["id"])
+        kept = out.get(key)
+        # A duplicate id (Graph paging can repeat an object) keeps one copy chosen by content, not order.
+        if kept is None or str(item["hash"]) < str(kept["hash"]):
+            out[key] = item
+    return out
+
+
+def _type_problem(policy_type: str, entry: Any) -> str | None:
+    if policy_type not in CONTRACTS:
+        return "unknown_policy_type"
+    if not isinstance(entry, Mapping):
+        return "not_scanned"
+    if entry.get("status") != "complete":
+        return str(entry.get("errorCode") or "failed")
+    return None
+
+
+def _not_covered_code(policy_type: str, before: Any, after: Any) -> str | None:
+    problem = _type_problem(policy_type, after)
+    if problem is None and _type_problem(policy_type, before) is not None:
+        # A baseline is a completed run, so this only happens with a hand-picked or damaged baseline.
+        problem = "baseline_incomplete"
+    return problem
+
+
+@dataclass(frozen=True)
+class _Run:
+    tenant_id: str
+    scope_key: str
+    baseline_run_id: str
+    current_run_id: str
+
+    def draft(
+        self,
+        contract: PolicyContract,
+        item: Mapping[str, Any],
+        change_type: ChangeType,
+        changes: list[Change],
+        severity: Severity,
+    ) -> FindingDraft:
+        subject = str(item["id"])
+        return FindingDraft(
+            id=finding_id(self.tenant_id, self.scope_key, self.baseline_run_id, contract.key, subject, change_type),
+            tenantId=self.tenant_id,
+            scopeKey=self.scope_key,
+            policyType=contract.key,
+            subjectId=subject,
+            displayName=str(item.get("displayName") or subject),
+            changeType=change_type,
+            categories=sorted({change["category"] for change in changes}),
+            severity=severity,
+            changes=changes,
+            contentHash=str(item["hash"]),
+            baselineRunId=self.baseline_run_id,
+            currentRunId=self.current_run_id,
+        )
+
+
+def _compare_type(
+    run: _Run, contract: PolicyContract, before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]
+) -> list[FindingDraft]:
+    old, new = _index(before), _index(after)
+    drafts: list[FindingDraft] = []
+    for subject in sorted(old.keys() | new.keys()):
+        was, now = old.get(subject), new.get(subject)
+        if was is None and now is not None:
+            drafts.append(run.draft(contract, now, "added", [], contract.severity_for("added")))
+        elif now is None and was is not None:
+            drafts.append(run.draft(contract, was, "removed", [], contract.severity_for("removed")))
+        elif was is not None and now is not None and was["hash"] != now["hash"]:
+            # Equal hashes mean equal content: the deep walk is only paid for items that changed.
+            changes = compare_items(contract, was, now)
+            if changes:
+                drafts.append(run.draft(contract, now, "modified", changes, modification_severity(contract, changes)))
+    return drafts
+
+
+def _require(document: Mapping[str, Any], field: str) -> str:
+    value = document.get(field)
+    if not isinstance(value, str) or not value:
+        raise ComparisonError("snapshot_invalid", f"snapshot has no {field}")
+    return value
+
+
+def compare_snapshots(baseline: Mapping[str, Any], current: Mapping[str, Any], tenant_id: str) -> Comparison:
+    """Compare a current snapshot with its baseline over the policy types complete in both."""
+    for document in (baseline, current):
+        if _require(document, "tenantId") != tenant_id:
+            raise ComparisonError("tenant_mismatch", "snapshot belongs to another tenant")
+    scope = _require(current, "scopeKey")
+    if _require(baseline, "scopeKey") != scope:
+        raise ComparisonError("scope_mismatch", "baseline and current snapshot have different scope keys")
+    run = _Run(tenant_id, scope, _require(baseline, "runId"), _require(current, "runId"))
+    old_types: Mapping[str, Any] = baseline.get("types") or {}
+    new_types: Mapping[str, Any] = current.get("types") or {}
+    names = set(old_types) | set(new_types) | set(baseline.get("selection") or []) | set(current.get("selection") or [])
+    findings: list[FindingDraft] = []
+    covered: list[str] = []
+    not_covered: list[NotCovered] = []
+    for policy_type in sorted(names):
+        was, now = old_types.get(policy_type), new_types.get(policy_type)
+        code = _not_covered_code(policy_type, was, now)
+        if code is not None or not isinstance(was, Mapping) or not isinstance(now, Mapping):
+            not_covered.append(NotCovered(policyType=policy_type, errorCode=code or "invalid_type_entry"))
+            continue
+        covered.append(policy_type)
+        findings.extend(_compare_type(run, CONTRACTS[policy_type], was.get("items") or [], now.get("items") or []))
+    findings.sort(key=lambda f: (f["policyType"], f["subjectId"], f["changeType"]))
+    return Comparison(
+        tenant_id=tenant_id,
+        scope_key=scope,
+        baseline_run_id=run.baseline_run_id,
+        current_run_id=run.current_run_id,
+        findings=findings,
+        covered=covered,
+        not_covered=not_covered,
+    )
+
+
+def snapshot_coverage(snapshot: Mapping[str, Any]) -> Coverage:
+    """Coverage of a single run (used when there is no baseline to compare with yet)."""
+    types: Mapping[str, Any] = snapshot.get("types") or {}
+    names = set(types) | set(snapshot.get("selection") or [])
+    complete: list[str] = []
+    failed: list[NotCovered] = []
+    for policy_type in sorted(names):
+        problem = _type_problem(policy_type, types.get(policy_type))
+        if problem is None:
+            complete.append(policy_type)
+        else:
+            failed.append(NotCovered(policyType=policy_type, errorCode=problem))
+    return Coverage(complete=complete, failed=failed)

@@ -1,0 +1,180 @@
+"""Summary arithmetic (pure, DESIGN §5): state, baseline, current run, counts and coverage of one tenant.
+
+`counts` has the totals by status (`new`, `acknowledged`, `resolved`) and breakdowns by change type,
+policy type and severity that count findings whose status is `new` only: the default list of the
+portal. `byChangeType` and `bySeverity` always carry every key (zero included); `byPolicyType` only
+the types with at least one new finding, so a recount and a chain of incremental updates give
+equal summaries. Counts cover the findings they are given: the shell decides which set (for
+example every finding of the tenant and scope) and keeps it current with `apply_plan` and
+`apply_status_change`, so a read never recounts.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from shared.core.drift.lifecycle import LifecyclePlan
+from shared.core.drift.models import (
+    CHANGE_TYPES,
+    SEVERITIES,
+    STATUSES,
+    BaselineInfo,
+    Counts,
+    Coverage,
+    Reason,
+    RunInfo,
+    Summary,
+    SummaryState,
+)
+
+REASON_NO_RUNS: Final = Reason(code="no_runs", message="No run of this scope has finished yet.")
+REASON_NO_BASELINE: Final = Reason(
+    code="no_baseline",
+    message="No baseline yet: drift needs an earlier completed run of the same scope to compare with.",
+)
+REASON_RUN_FAILED: Final = Reason(code="current_run_failed", message="The current run could not read any policy type.")
+
+
+def empty_counts() -> Counts:
+    """Counts of no findings."""
+    return Counts(
+        new=0,
+        acknowledged=0,
+        resolved=0,
+        byChangeType=dict.fromkeys(CHANGE_TYPES, 0),
+        byPolicyType={},
+        bySeverity=dict.fromkeys(SEVERITIES, 0),
+    )
+
+
+def _bump(counts: Counts, status: str, finding: Mapping[str, Any], delta: int) -> None:
+    if status not in STATUSES:
+        raise ValueError(f"unknown finding status {status!r}")
+    # Clamped at zero: a summary that drifted from its findings must never show negative counts.
+    if status == "acknowledged":
+        counts["acknowledged"] = max(0, counts["acknowledged"] + delta)
+        return
+    if status == "resolved":
+        counts["resolved"] = max(0, counts["resolved"] + delta)
+        return
+    counts["new"] = max(0, counts["new"] + delta)
+    for fixed, key in ((counts["byChangeType"], finding["changeType"]), (counts["bySeverity"], finding["severity"])):
+        fixed[str(key)] = max(0, fixed.get(str(key), 0) + delta)
+    by_type = counts["byPolicyType"]
+    policy_type = str(finding["policyType"])
+    remaining = max(0, by_type.get(policy_type, 0) + delta)
+    if remaining:
+        by_type[policy_type] = remaining
+    else:
+        by_type.pop(policy_type, None)  # only types with new findings are listed
+
+
+def count_findings(findings: Iterable[Mapping[str, Any]]) -> Counts:
+    """Count findings (with their lifecycle status) from scratch."""
+    counts = empty_counts()
+    for finding in findings:
+        _bump(counts, str(finding["status"]), finding, 1)
+    return counts
+
+
+def _state(
+    baseline: BaselineInfo | None, current: RunInfo | None, error: Reason | None
+) -> tuple[SummaryState, Reason | None]:
+    if error is not None:
+        return "error", error
+    if current is None:
+        return "blocked", REASON_NO_RUNS
+    if current["status"] == "failed":
+        return "error", REASON_RUN_FAILED
+    if baseline is None:
+        return "blocked", REASON_NO_BASELINE
+    return "ready", None
+
+
+def build_summary(
+    *,
+    tenant_id: str,
+    scope_key: str,
+    findings: Iterable[Mapping[str, Any]],
+    baseline: BaselineInfo | None,
+    current: RunInfo | None,
+    coverage: Coverage | None,
+    error: Reason | None = None,
+) -> Summary:
+    """The summary, counting `findings` from scratch.
+
+    State: `error` when `error` is given (e.g. the snapshot could not be read) or the current run
+    failed; `blocked` when no run has finished (`no_runs`) or there is no baseline (`no_baseline`:
+    fewer than two runs, or no earlier completed run); `ready` otherwise.
+    """
+    state, reason = _state(baseline, current, error)
+    return Summary(
+        tenantId=tenant_id,
+        scopeKey=scope_key,
+        state=state,
+        reason=reason,
+        baseline=copy.deepcopy(baseline),
+        current=copy.deepcopy(current),
+        counts=count_findings(findings),
+        coverage=copy.deepcopy(coverage) if coverage is not None else Coverage(complete=[], failed=[]),
+    )
+
+
+def refresh_summary(
+    previous: Summary,
+    *,
+    baseline: BaselineInfo | None,
+    current: RunInfo | None,
+    coverage: Coverage | None,
+    error: Reason | None = None,
+) -> Summary:
+    """A summary for a new run that keeps the previous counts (then `apply_plan` brings them current)."""
+    fresh = build_summary(
+        tenant_id=previous["tenantId"],
+        scope_key=previous["scopeKey"],
+        findings=(),
+        baseline=baseline,
+        current=current,
+        coverage=coverage,
+        error=error,
+    )
+    fresh["counts"] = copy.deepcopy(previous["counts"])
+    return fresh
+
+
+def apply_status_change(
+    summary: Summary,
+    old_status: str | None,
+    new_status: str | None,
+    finding: Mapping[str, Any],
+    previous: Mapping[str, Any] | None = None,
+) -> Summary:
+    """The summary after one finding went from `old_status` to `new_status` (None: did not exist /
+    no longer exists); `previous` is its earlier record when its severity may have changed."""
+    updated = copy.deepcopy(summary)
+    if old_status is not None:
+        _bump(updated["counts"], old_status, previous if previous is not None else finding, -1)
+    if new_status is not None:
+        _bump(updated["counts"], new_status, finding, 1)
+    return updated
+
+
+def apply_plan(summary: Summary, plan: LifecyclePlan) -> Summary:
+    """The summary after a lifecycle plan is written: counts moved for every finding it changes."""
+    updated = copy.deepcopy(summary)
+    counts = updated["counts"]
+    for finding in plan.findings:
+        before = plan.previous.get(finding["id"])
+        if before is not None:
+            _bump(counts, str(before["status"]), before, -1)
+        _bump(counts, finding["status"], finding, 1)
+    return updated
+
+
+def published_run(summary: Mapping[str, Any] | None) -> str:
+    """The newest run whose comparison a summary has published ("" before any): readers see only
+    findings first seen up to it, so a comparison still being written stays hidden."""
+    current = (summary or {}).get("current") or {}
+    return str(current.get("runId") or "")

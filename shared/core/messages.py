@@ -1,0 +1,71 @@
+"""Queue message bodies (pure): the scan request that the timer and `POST /scans` enqueue."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from shared.core.clock import iso
+from shared.core.ids import is_run_id, new_run_id, require_guid
+from shared.errors import ValidationError
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """The body of a tenant-scans queue message: the run id travels in it, so redelivery reuses it."""
+
+    tenant_id: str
+    run_id: str
+    trigger: str
+    requested_at: str
+
+    def to_message(self) -> str:
+        """The JSON text put on the queue."""
+        return json.dumps(
+            {
+                "tenantId": self.tenant_id,
+                "runId": self.run_id,
+                "trigger": self.trigger,
+                "requestedAt": self.requested_at,
+            },
+            sort_keys=True,
+        )
+
+
+class Schedulable(Protocol):
+    """What planning needs of a registered tenant."""
+
+    @property
+    def tenant_id(self) -> str: ...
+
+    @property
+    def enabled(self) -> bool: ...
+
+
+def new_scan_request(tenant_id: str, trigger: str, now: datetime | None = None) -> ScanRequest:
+    """A scan request with a fresh run id."""
+    moment = now or datetime.now(UTC)
+    return ScanRequest(tenant_id, new_run_id(moment), trigger, iso(moment))
+
+
+def plan_scans(tenants: Iterable[Schedulable], now: datetime | None = None) -> list[ScanRequest]:
+    """One scan request per enabled tenant."""
+    return [new_scan_request(t.tenant_id, "schedule", now) for t in tenants if t.enabled]
+
+
+def parse_scan_message(body: str) -> ScanRequest:
+    """Validate a queue message; anything malformed raises ValidationError."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise ValidationError("scan message is not JSON") from None
+    if not isinstance(data, dict):
+        raise ValidationError("scan message is not a JSON object")
+    tenant_id = require_guid(data.get("tenantId"), "tenantId")
+    run_id = data.get("runId")
+    if not isinstance(run_id, str) or not is_run_id(run_id):
+        raise ValidationError("scan message has no valid runId")
+    return ScanRequest(tenant_id, run_id, str(data.get("trigger") or "schedule"), str(data.get("requestedAt") or ""))

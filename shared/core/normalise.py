@@ -1,0 +1,217 @@
+"""Normalisation of raw Graph items (pure): stable content, no secrets, one hash (DESIGN §4)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+from typing import Any, Final, TypedDict
+
+from shared.core.canonical import canonical_hash
+from shared.core.contracts import GLOBAL_VOLATILE_FIELDS, PolicyContract
+
+SECRET_MARKER: Final = "<secret>"
+_SECRET_NAME_SUFFIXES: Final = (
+    "password",
+    "passphrase",
+    "presharedkey",
+    "sharedsecret",
+    "privatekey",
+    "clientsecret",
+    "secretvalue",
+    "apikey",
+    "accesstoken",
+    "refreshtoken",
+)
+_SECRET_SETTING_VALUE: Final = "#microsoft.graph.deviceManagementConfigurationSecretSettingValue"
+_KEEP_ANNOTATION: Final = "@odata.type"
+# Fields in a dict that identify it within a set, most semantic first.
+_KEY_FIELDS: Final = (
+    "settingDefinitionId",
+    "definitionId",
+    "omaUri",
+    "cidrAddress",
+    "bundleId",
+    "packageId",
+    "ruleName",
+)
+
+
+class Item(TypedDict):
+    """One normalised policy object as stored in a snapshot."""
+
+    id: str
+    displayName: str
+    odataType: str | None
+    hash: str
+    content: dict[str, Any]
+    assignments: list[dict[str, Any]]
+
+
+def is_secret_name(name: str) -> bool:
+    """True for property names that carry secret values (pre-shared keys, passwords, ...)."""
+    lowered = name.lower()
+    return lowered.endswith(_SECRET_NAME_SUFFIXES)
+
+
+def secret_marker(value: Any, secret_key: bytes | None) -> str:
+    """The stored stand-in for a secret: a marker, keyed-hashed when a deployment key exists."""
+    if not secret_key:
+        return SECRET_MARKER
+    digest = hmac.new(secret_key, str(value).encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"<secret hmac:{digest[:32]}>"
+
+
+def script_summary(value: Any) -> dict[str, Any]:
+    """A script body as hash and size only (base64 as Graph sends it, or plain text)."""
+    raw: bytes
+    if isinstance(value, str):
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raw = value.encode("utf-8")
+    else:
+        raw = str(value).encode("utf-8")
+    return {"sha256": hashlib.sha256(raw).hexdigest(), "sizeBytes": len(raw)}
+
+
+def _is_annotation(name: str) -> bool:
+    if name == _KEEP_ANNOTATION:
+        return False
+    return name.startswith("@") or "@odata." in name or name.startswith("#microsoft.graph.")
+
+
+def assignment_key(target: dict[str, Any]) -> str:
+    """Identity of an assignment: target type, group and filter (GRAPH.md)."""
+    kind = str(target.get("@odata.type", "")).rsplit(".", 1)[-1] or "target"
+    key = kind
+    group = target.get("groupId")
+    if group:
+        key += f"/{group}"
+    filter_id = target.get("deviceAndAppManagementAssignmentFilterId")
+    filter_type = target.get("deviceAndAppManagementAssignmentFilterType")
+    if filter_id and filter_type not in (None, "none"):
+        key += f"?filter={filter_id}:{filter_type}"
+    return key
+
+
+def element_key(element: Any) -> tuple[str, bool]:
+    """Semantic identity of one element of an unordered array, and whether it is the `id` field."""
+    if not isinstance(element, dict):
+        return canonical_hash(element), False
+    instance = element.get("settingInstance")
+    if isinstance(instance, dict) and instance.get("settingDefinitionId"):
+        return str(instance["settingDefinitionId"]), False
+    for name in _KEY_FIELDS:
+        if element.get(name):
+            return str(element[name]), False
+    for nested in ("definition", "presentation"):
+        inner = element.get(nested)
+        if isinstance(inner, dict) and inner.get("id"):
+            return f"{nested}:{inner['id']}", False
+    target = element.get("target")
+    if isinstance(target, dict):
+        return assignment_key(target), False
+    if element.get("actionType"):
+        return f"{element['actionType']}:{element.get('notificationTemplateId') or ''}", False
+    identifier = element.get("mobileAppIdentifier")
+    if isinstance(identifier, dict):
+        for name in ("bundleId", "packageId", "windowsAppIdFamily", "productId"):
+            if identifier.get(name):
+                return str(identifier[name]), False
+    if element.get("id"):
+        return str(element["id"]), True
+    for name in ("displayName", "name"):
+        if element.get(name):
+            return str(element[name]), False
+    return "", False
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+class _Normaliser:
+    def __init__(self, contract: PolicyContract, secret_key: bytes | None) -> None:
+        self.volatile = GLOBAL_VOLATILE_FIELDS | contract.volatile_fields
+        self.secrets = contract.secret_fields
+        self.scripts = contract.script_fields
+        self.secret_key = secret_key
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return self.mapping(value, drop_id=False)
+        if isinstance(value, list):
+            return self.array(value)
+        return value
+
+    def mapping(self, raw: dict[str, Any], drop_id: bool) -> dict[str, Any]:
+        secret_value = raw.get("@odata.type") == _SECRET_SETTING_VALUE or raw.get("isEncrypted") is True
+        out: dict[str, Any] = {}
+        for name, value in raw.items():
+            if _is_annotation(name) or name in self.volatile or (drop_id and name == "id"):
+                continue
+            if _empty(value):
+                continue
+            if name in self.scripts:
+                out[name] = script_summary(value)
+            elif (
+                name in self.secrets
+                or (is_secret_name(name) and isinstance(value, str))
+                or (secret_value and name == "value")
+            ):
+                out[name] = secret_marker(value, self.secret_key)
+            else:
+                normalised = self.value(value)
+                if not _empty(normalised):
+                    out[name] = normalised
+        return out
+
+    def array(self, raw: list[Any]) -> list[Any]:
+        if all(not isinstance(v, (dict, list)) for v in raw):
+            scalars = [v for v in raw if not _empty(v)]
+            return sorted(scalars, key=lambda v: (type(v).__name__, str(v)))
+        keyed: list[tuple[str, str, Any]] = []
+        for element in raw:
+            key, by_id = element_key(element)
+            if isinstance(element, dict):
+                normalised: Any = self.mapping(element, drop_id=not by_id)
+            else:
+                normalised = self.value(element)
+            if _empty(normalised):
+                continue
+            keyed.append((key or canonical_hash(normalised), canonical_hash(normalised), normalised))
+        keyed.sort(key=lambda entry: (entry[0], entry[1]))
+        return [entry[2] for entry in keyed]
+
+
+def normalise_item(contract: PolicyContract, raw: dict[str, Any], secret_key: bytes | None) -> Item:
+    """A raw Graph object (with its expansions) as a normalised, secret-free, hashed item."""
+    worker = _Normaliser(contract, secret_key)
+    body = {k: v for k, v in raw.items() if k not in ("id", "assignments")}
+    content = worker.mapping(body, drop_id=False)
+    assignments = worker.array(list(raw.get("assignments") or [])) if contract.has_assignments else []
+    assignments = [{k: v for k, v in a.items() if k not in ("sourceId",)} for a in assignments]
+    item_id = str(raw.get("id") or contract.key)
+    display = raw.get(contract.name_field) or raw.get("displayName") or raw.get("name") or item_id
+    return Item(
+        id=item_id,
+        displayName=str(display),
+        odataType=raw.get("@odata.type"),
+        hash=canonical_hash({"content": content, "assignments": assignments}),
+        content=content,
+        assignments=assignments,
+    )
+
+
+def keyed_elements(values: list[Any]) -> dict[str, Any]:
+    """Map a normalised unordered array to {semantic key: element}; duplicates get a content suffix."""
+    out: dict[str, Any] = {}
+    for element in values:
+        key, _ = element_key(element)
+        key = key or canonical_hash(element)[:16]
+        if key in out:
+            key = f"{key}#{canonical_hash(element)[:12]}"
+        out[key] = element
+    return out

@@ -1,0 +1,76 @@
+"""The snapshot document (schema v1): built from a scan's type results, serialised deterministically (pure)."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+from shared.core.canonical import canonical_bytes
+from shared.core.normalise import Item
+
+SCHEMA_VERSION: Final = 1
+
+TypeStatus = Literal["complete", "failed"]
+
+
+@dataclass
+class TypeResult:
+    """What one policy type gave in one run: its normalised items, or a stable error code."""
+
+    policy_type: str
+    status: TypeStatus
+    items: list[Item] = field(default_factory=list)
+    error_code: str | None = None
+    error: dict[str, Any] | None = None
+
+
+def run_status(results: Sequence[TypeResult]) -> str:
+    """completed when every type is complete, failed when none is, partial otherwise (DESIGN §4)."""
+    complete = sum(1 for r in results if r.status == "complete")
+    if results and complete == len(results):
+        return "completed"
+    return "failed" if complete == 0 else "partial"
+
+
+def snapshot_path(tenant_id: str, run_id: str) -> str:
+    """Blob name inside the snapshots container."""
+    return f"{tenant_id}/{run_id}.json.gz"
+
+
+def build_snapshot(
+    tenant_id: str,
+    run_id: str,
+    scope_key: str,
+    selection: Sequence[str],
+    started_at: str,
+    finished_at: str,
+    results: Sequence[TypeResult],
+) -> dict[str, Any]:
+    """The snapshot document of one run."""
+    types: dict[str, Any] = {}
+    for result in sorted(results, key=lambda r: r.policy_type):
+        types[result.policy_type] = {
+            "status": result.status,
+            "errorCode": result.error_code,
+            "error": result.error,
+            "itemCount": len(result.items),
+            "items": result.items,
+        }
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "tenantId": tenant_id,
+        "runId": run_id,
+        "scopeKey": scope_key,
+        "selection": sorted(selection),
+        "status": run_status(results),
+        "startedAt": started_at,
+        "finishedAt": finished_at,
+        "types": types,
+    }
+
+
+def encode_snapshot(document: dict[str, Any]) -> bytes:
+    """gzip of the canonical JSON; mtime 0 so identical documents give identical bytes."""
+    return gzip.compress(canonical_bytes(document), compresslevel=6, mtime=0)

@@ -1,0 +1,165 @@
+"""The drift flow: one new snapshot → baseline lookup, comparison, lifecycle, summary (the shell)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from shared.core.drift import (
+    BaselineInfo,
+    BaselineMode,
+    Comparison,
+    Coverage,
+    Reason,
+    RunInfo,
+    build_summary,
+    compare_snapshots,
+    plan_lifecycle,
+    snapshot_coverage,
+)
+from shared.core.ids import is_guid, is_run_id
+from shared.core.snapshot import ItemIndex, differs_from, scan_snapshot, snapshot_path
+from shared.errors import ComparisonError, ConcurrentUpdateError, SnapshotError
+from shared.storage.stores import Stores
+
+log = logging.getLogger(__name__)
+
+_BLOB_NAME = re.compile(r"^(?:snapshots/)?(?P<tenant>[^/]+)/(?P<run>[^/]+)\.json\.gz$")
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class DetectionOutcome:
+    """What one detection did."""
+
+    tenant_id: str
+    run_id: str
+    state: str  # ready | blocked | error | rejected | stale
+    findings_written: int
+    events_added: int
+    error_code: str | None = None
+
+
+def parse_blob_name(name: str) -> tuple[str, str] | None:
+    """(tenant id, run id) of a snapshot blob name, or None if it is not one."""
+    match = _BLOB_NAME.match(name)
+    if not match or not is_guid(match["tenant"]) or not is_run_id(match["run"]):
+        return None
+    return match["tenant"].lower(), match["run"]
+
+
+def _run_info(document: dict[str, Any]) -> RunInfo:
+    return RunInfo(runId=document["runId"], finishedAt=document["finishedAt"], status=document["status"])
+
+
+def detect(blob_name: str, data: bytes, stores: Stores) -> DetectionOutcome:
+    """Compare a new snapshot with its baseline and persist findings, history and summary; idempotent."""
+    parsed = parse_blob_name(blob_name)
+    if parsed is None:
+        log.error("detect_drift: %s is not a snapshot blob name; ignored", blob_name)
+        return DetectionOutcome("", "", "rejected", 0, 0, "not_a_snapshot")
+    tenant_id, run_id = parsed
+    try:
+        # First pass: validate and index the whole snapshot, keeping no item content.
+        document, index = scan_snapshot(data, keep=lambda _type, _item: False)
+        if document["tenantId"] != tenant_id or document["runId"] != run_id:
+            raise SnapshotError("snapshot_invalid", "snapshot names another tenant or run than its blob path")
+    except SnapshotError as exc:
+        # A poison snapshot fails its run once, with a stable code, and is never retried.
+        log.error("detect_drift: snapshot %s is unusable: %s", blob_name, exc.code)
+        stores.runs.mark_unreadable(tenant_id, run_id, exc.code)
+        return DetectionOutcome(tenant_id, run_id, "rejected", 0, 0, exc.code)
+
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            outcome = _detect_once(tenant_id, data, document, index, stores)
+            stores.runs.set_drift(
+                tenant_id, run_id, "completed" if outcome.state != "error" else "failed", outcome.error_code
+            )
+            return outcome
+        except ConcurrentUpdateError:
+            log.info("detect_drift: concurrent update on tenant %s, attempt %d; retrying", tenant_id, attempt + 1)
+    raise ConcurrentUpdateError(
+        f"detect_drift: gave up on tenant {tenant_id} run {run_id} after {MAX_ATTEMPTS} attempts"
+    )
+
+
+def _baseline(tenant_id: str, document: dict[str, Any], stores: Stores) -> tuple[BaselineMode, bytes | None]:
+    """The baseline's mode and snapshot blob (None: no baseline yet)."""
+    scope = document["scopeKey"]
+    pinned = stores.baselines.pinned(tenant_id, scope)
+    if pinned is not None:
+        if pinned >= document["runId"]:
+            return "pinned", None
+        return "pinned", stores.snapshots.read(snapshot_path(tenant_id, pinned))
+    record = stores.runs.latest_completed_before(tenant_id, scope, document["runId"])
+    if record is None:
+        return "rolling", None
+    return "rolling", stores.snapshots.read(snapshot_path(tenant_id, record.run_id))
+
+
+def _publish_summary(
+    tenant_id: str,
+    document: dict[str, Any],
+    stores: Stores,
+    baseline: BaselineInfo | None,
+    coverage: Coverage,
+    error: Reason | None = None,
+) -> str:
+    """Recount the tenant's findings of this scope and write the summary, unless a newer run owns it."""
+    existing = stores.summaries.get(tenant_id)
+    if existing is not None:
+        current = existing.summary.get("current") or {}
+        if current.get("runId", "") > document["runId"] and existing.summary.get("scopeKey") == document["scopeKey"]:
+            return "stale"
+    summary = build_summary(
+        tenant_id=tenant_id,
+        scope_key=document["scopeKey"],
+        findings=stores.findings.counting_view(tenant_id, document["scopeKey"]),
+        baseline=baseline,
+        current=_run_info(document),
+        coverage=coverage,
+        error=error,
+    )
+    head = stores.findings.default_head(tenant_id, document["runId"])
+    stores.summaries.put(tenant_id, summary, existing.etag if existing else None, head)
+    return summary["state"]
+
+
+def _detect_once(
+    tenant_id: str, data: bytes, document: dict[str, Any], index: ItemIndex, stores: Stores
+) -> DetectionOutcome:
+    run_id = document["runId"]
+    if document["status"] == "failed":
+        state = _publish_summary(tenant_id, document, stores, None, snapshot_coverage(document))
+        return DetectionOutcome(tenant_id, run_id, state, 0, 0)
+    mode, baseline_data = _baseline(tenant_id, document, stores)
+    if baseline_data is None:
+        state = _publish_summary(tenant_id, document, stores, None, snapshot_coverage(document))
+        return DetectionOutcome(tenant_id, run_id, state, 0, 0)
+    try:
+        # Keep whole only the items whose hashes differ between the two runs; the rest are stubs.
+        baseline_doc, baseline_index = scan_snapshot(baseline_data, differs_from(index))
+        current_doc, _ = scan_snapshot(data, differs_from(baseline_index))
+        comparison: Comparison = compare_snapshots(baseline_doc, current_doc, tenant_id)
+    except (ComparisonError, SnapshotError) as exc:
+        reason = Reason(code=exc.code, message=exc.message)
+        state = _publish_summary(tenant_id, document, stores, None, snapshot_coverage(document), reason)
+        return DetectionOutcome(tenant_id, run_id, state, 0, 0, exc.code)
+    existing = stores.findings.for_baseline(tenant_id, comparison.scope_key, comparison.baseline_run_id)
+    plan = plan_lifecycle(
+        comparison, mode=mode, existing=[r.finding for r in existing], finished_at=document["finishedAt"]
+    )
+    # History first (insert-if-absent), then findings: a retry after a partial write adds nothing twice.
+    added = stores.history.append(tenant_id, plan.events)
+    etags = {r.finding["id"]: r.etag for r in existing}
+    stores.findings.write(tenant_id, plan.findings, etags)
+    baseline_info = BaselineInfo(mode=mode, runId=baseline_doc["runId"], finishedAt=baseline_doc["finishedAt"])
+    state = _publish_summary(tenant_id, document, stores, baseline_info, comparison.coverage())
+    log.info(
+        "detect_drift: tenant %s run %s vs %s (%s): %d finding(s) written, %d event(s)",
+        tenant_id, run_id, baseline_doc["runId"], mode, len(plan.findings), added,
+    )  # fmt: skip
+    return DetectionOutcome(tenant_id, run_id, state, len(plan.findings), added)

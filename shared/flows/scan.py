@@ -1,0 +1,164 @@
+"""The scan flow: one queue message → one tenant read from Graph → one immutable snapshot (the shell)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from shared import settings
+from shared.core.clock import now_iso
+from shared.core.messages import ScanRequest, parse_scan_message
+from shared.core.scope import scope_key
+from shared.core.snapshot import TypeResult, build_snapshot, decode_snapshot, encode_snapshot, snapshot_path
+from shared.core.tenants import Tenant
+from shared.errors import ScanBusyError, SettingsError, SnapshotError
+from shared.graph.client import GraphClient, build_graph_client
+from shared.graph.policies import read_tenant
+from shared.storage.stores import Stores
+
+log = logging.getLogger(__name__)
+
+LOCK_TTL_SECONDS = 600.0
+LOCK_RENEW_SECONDS = 60.0
+
+GraphFactory = Callable[[str], GraphClient]
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """What handling one scan message did."""
+
+    run_id: str
+    action: str  # scanned | already_done | duplicate_in_flight | tenant_missing | recovered
+    status: str | None
+
+
+def _record_outcome(stores: Stores, request: ScanRequest, document: Mapping[str, Any]) -> None:
+    """The run record from its snapshot: status, times and per-type coverage."""
+    stores.runs.finish(
+        request.tenant_id,
+        request.run_id,
+        document["status"],
+        document["finishedAt"],
+        _type_summary(document),
+        started_at=document["startedAt"],
+    )
+
+
+def _type_summary(document: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        key: {
+            "status": entry["status"],
+            "errorCode": entry.get("errorCode"),
+            "itemCount": entry.get("itemCount", len(entry.get("items", []))),
+        }
+        for key, entry in document["types"].items()
+    }
+
+
+def secret_hash_key(env: Mapping[str, str] | None = None) -> bytes | None:
+    """The deployment's HMAC key for secret fingerprints (None: markers without fingerprint)."""
+    value = settings.get("SECRET_HASH_KEY", env)
+    return value.encode("utf-8") if value else None
+
+
+async def _scan_graph(client: GraphClient, selection: list[str], secret_key: bytes | None) -> list[TypeResult]:
+    try:
+        return await read_tenant(client, selection, secret_key)
+    finally:
+        await client.close()
+
+
+async def _renew_forever(stores: Stores, request: ScanRequest, scope: str) -> None:
+    while True:
+        await asyncio.sleep(LOCK_RENEW_SECONDS)
+        await asyncio.to_thread(stores.locks.renew, request.tenant_id, scope, request.run_id, LOCK_TTL_SECONDS)
+
+
+async def execute_scan(
+    request: ScanRequest,
+    stores: Stores,
+    graph_factory: GraphFactory | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ScanOutcome:
+    """Scan one tenant for one run id: at most one run record and one snapshot, whatever the redelivery."""
+    tenant = stores.tenants.get(request.tenant_id)
+    if tenant is None:
+        log.warning("scan %s: tenant %s is not registered; message dropped", request.run_id, request.tenant_id)
+        return ScanOutcome(request.run_id, "tenant_missing", None)
+    existing = stores.runs.get(request.tenant_id, request.run_id)
+    if existing is not None and existing.status != "running":
+        return ScanOutcome(request.run_id, "already_done", existing.status)
+    scope = scope_key(tenant.selection)
+    if not stores.locks.acquire(request.tenant_id, scope, request.run_id, LOCK_TTL_SECONDS):
+        holder = stores.locks.holder(request.tenant_id, scope)
+        if holder is not None and holder.holder == request.run_id:
+            return ScanOutcome(request.run_id, "duplicate_in_flight", "running")
+        raise ScanBusyError(f"another scan of tenant {request.tenant_id} and this scope is running; retry later")
+    try:
+        return await _scan_locked(request, tenant, scope, stores, graph_factory, env)
+    finally:
+        stores.locks.release(request.tenant_id, scope, request.run_id)
+
+
+async def _scan_locked(
+    request: ScanRequest,
+    tenant: Tenant,
+    scope: str,
+    stores: Stores,
+    graph_factory: GraphFactory | None,
+    env: Mapping[str, str] | None,
+) -> ScanOutcome:
+    name = snapshot_path(request.tenant_id, request.run_id)
+    stored = stores.snapshots.read(name)
+    if stored is not None:
+        # A previous attempt wrote the snapshot but died before recording the outcome.
+        try:
+            document = decode_snapshot(stored)
+        except SnapshotError as exc:
+            stores.runs.finish(request.tenant_id, request.run_id, "failed", now_iso(), {}, exc.code)
+            return ScanOutcome(request.run_id, "recovered", "failed")
+        _record_outcome(stores, request, document)
+        return ScanOutcome(request.run_id, "recovered", document["status"])
+
+    started = now_iso()
+    stores.runs.start(request.tenant_id, request.run_id, scope, tenant.selection, request.trigger, started)
+    try:
+        factory = graph_factory or (lambda tid: build_graph_client(tid, env))
+        client = factory(request.tenant_id)
+        key = secret_hash_key(env)
+    except SettingsError as exc:
+        log.error("scan %s: %s", request.run_id, exc.message)
+        stores.runs.finish(request.tenant_id, request.run_id, "failed", now_iso(), {}, exc.code)
+        return ScanOutcome(request.run_id, "scanned", "failed")
+
+    renewer = asyncio.create_task(_renew_forever(stores, request, scope))
+    try:
+        results = await _scan_graph(client, tenant.selection, key)
+    finally:
+        renewer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewer
+    document = build_snapshot(request.tenant_id, request.run_id, scope, tenant.selection, started, now_iso(), results)
+    if not stores.snapshots.create(name, encode_snapshot(document)):
+        # Lost a race with another attempt of the same run: its snapshot is the run's snapshot.
+        stored = stores.snapshots.read(name)
+        document = decode_snapshot(stored or b"")
+    _record_outcome(stores, request, document)
+    log.info("scan %s of tenant %s: %s", request.run_id, request.tenant_id, document["status"])
+    return ScanOutcome(request.run_id, "scanned", document["status"])
+
+
+def run_scan_message(
+    body: str,
+    stores: Stores,
+    graph_factory: GraphFactory | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ScanOutcome:
+    """Synchronous entry for the queue trigger: parse, then scan on a fresh event loop."""
+    request = parse_scan_message(body)
+    return asyncio.run(execute_scan(request, stores, graph_factory, env))

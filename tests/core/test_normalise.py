@@ -1,0 +1,168 @@
+"""Normalisation: reordering and volatile fields never change a hash; secrets never survive."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shared.core.contracts import CONTRACTS
+from shared.core.normalise import normalise_item, script_summary
+from tests.core.drift.fixtures import shuffled
+
+KEY = b"unit-key"
+
+
+def _settings_policy() -> dict[str, Any]:
+    return {
+        "id": "pol-1",
+        "@odata.context": "https://graph.microsoft.com/beta/$metadata#x",
+        "name": "Defender baseline",
+        "settingCount": 3,
+        "createdDateTime": "2024-01-01T00:00:00Z",
+        "lastModifiedDateTime": "2024-02-01T00:00:00Z",
+        "roleScopeTagIds": ["0", "7", "3"],
+        "settings@odata.context": "x",
+        "settings": [
+            {
+                "id": "0",
+                "settingInstance": {
+                    "@odata.type": "#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance",
+                    "settingDefinitionId": "device_vendor_msft_policy_config_defender_allowrealtimemonitoring",
+                    "choiceSettingValue": {
+                        "value": "device_vendor_msft_policy_config_defender_allowrealtimemonitoring_1",
+                        "children": [
+                            {"settingDefinitionId": "child_b", "simpleSettingValue": {"value": 2}},
+                            {"settingDefinitionId": "child_a", "simpleSettingValue": {"value": 1}},
+                        ],
+                    },
+                },
+            },
+            {
+                "id": "1",
+                "settingInstance": {
+                    "settingDefinitionId": "vendor_msft_secret",
+                    "simpleSettingValue": {
+                        "@odata.type": "#microsoft.graph.deviceManagementConfigurationSecretSettingValue",
+                        "value": "PLANTED-SECRET-unit-1",
+                        "valueState": "notEncrypted",
+                    },
+                },
+            },
+            {"id": "2", "settingInstance": {"settingDefinitionId": "empty", "simpleSettingValue": None}},
+        ],
+        "assignments": [
+            {
+                "id": "a1",
+                "sourceId": "pol-1",
+                "target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "g1"},
+            },
+            {
+                "id": "a2",
+                "target": {
+                    "@odata.type": "#microsoft.graph.exclusionGroupAssignmentTarget",
+                    "groupId": "g2",
+                    "deviceAndAppManagementAssignmentFilterId": None,
+                    "deviceAndAppManagementAssignmentFilterType": "none",
+                },
+            },
+        ],
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32))
+def test_reordering_keys_and_arrays_never_changes_the_item(seed: int) -> None:
+    contract = CONTRACTS["settingsCatalogPolicy"]
+    base = normalise_item(contract, _settings_policy(), KEY)
+    reordered = normalise_item(contract, shuffled(_settings_policy(), random.Random(seed)), KEY)
+    assert reordered == base
+    assert json.dumps(reordered, sort_keys=True) == json.dumps(base, sort_keys=True)
+
+
+def test_volatile_fields_annotations_and_child_ids_do_not_change_the_hash() -> None:
+    contract = CONTRACTS["settingsCatalogPolicy"]
+    base = normalise_item(contract, _settings_policy(), KEY)
+    changed = _settings_policy()
+    changed["lastModifiedDateTime"] = "2025-09-09T00:00:00Z"
+    changed["version"] = 9
+    changed["@odata.etag"] = "W/x"
+    for i, setting in enumerate(changed["settings"]):
+        setting["id"] = f"new-{i}"
+    for a in changed["assignments"]:
+        a["id"] = a["id"] + "-regenerated"
+    assert normalise_item(contract, changed, KEY)["hash"] == base["hash"]
+
+
+def test_null_missing_and_empty_are_the_same() -> None:
+    contract = CONTRACTS["deviceConfiguration"]
+    a = normalise_item(contract, {"id": "x", "displayName": "n", "description": None, "list": []}, KEY)
+    b = normalise_item(contract, {"id": "x", "displayName": "n", "description": ""}, KEY)
+    c = normalise_item(contract, {"id": "x", "displayName": "n"}, KEY)
+    assert a["hash"] == b["hash"] == c["hash"]
+
+
+def test_a_real_change_changes_the_hash() -> None:
+    contract = CONTRACTS["settingsCatalogPolicy"]
+    base = normalise_item(contract, _settings_policy(), KEY)
+    changed = _settings_policy()
+    changed["settings"][0]["settingInstance"]["choiceSettingValue"]["children"][0]["simpleSettingValue"]["value"] = 3
+    assert normalise_item(contract, changed, KEY)["hash"] != base["hash"]
+    renamed = _settings_policy()
+    renamed["name"] = "Defender baseline v2"
+    item = normalise_item(contract, renamed, KEY)
+    assert item["hash"] != base["hash"] and item["displayName"] == "Defender baseline v2"
+
+
+def test_secret_values_are_replaced_by_a_keyed_marker_that_still_tracks_rotation() -> None:
+    contract = CONTRACTS["settingsCatalogPolicy"]
+    item = normalise_item(contract, _settings_policy(), KEY)
+    text = json.dumps(item)
+    assert "PLANTED-SECRET" not in text
+    assert "<secret hmac:" in text
+    rotated = _settings_policy()
+    rotated["settings"][1]["settingInstance"]["simpleSettingValue"]["value"] = "PLANTED-SECRET-unit-2"
+    assert normalise_item(contract, rotated, KEY)["hash"] != item["hash"]
+    # Without a deployment key the marker is plain and reveals nothing.
+    assert "PLANTED" not in json.dumps(normalise_item(contract, rotated, None))
+
+
+def test_encrypted_oma_settings_and_secret_named_properties_are_masked() -> None:
+    contract = CONTRACTS["deviceConfiguration"]
+    raw = {
+        "id": "cfg",
+        "@odata.type": "#microsoft.graph.windows10CustomConfiguration",
+        "displayName": "Custom",
+        "requirePassword": True,
+        "omaSettings": [
+            {
+                "omaUri": "./Vendor/MSFT/A",
+                "isEncrypted": True,
+                "secretReferenceValueId": "ref-1",
+                "value": "PLANTED-SECRET-oma",
+            },
+            {"omaUri": "./Vendor/MSFT/B", "isEncrypted": False, "value": "visible"},
+        ],
+        "wifi": {"preSharedKey": "PLANTED-SECRET-psk", "ssid": "corp"},
+    }
+    item = normalise_item(contract, copy.deepcopy(raw), KEY)
+    text = json.dumps(item)
+    assert "PLANTED-SECRET" not in text
+    assert "visible" in text and "ref-1" in text
+    assert item["content"]["requirePassword"] is True
+
+
+def test_script_bodies_become_hash_and_size() -> None:
+    contract = CONTRACTS["deviceManagementScript"]
+    body = "Write-Host 'PLANTED-SCRIPT-BODY-1'"
+    import base64
+
+    raw = {"id": "s", "displayName": "S", "scriptContent": base64.b64encode(body.encode()).decode()}
+    item = normalise_item(contract, raw, KEY)
+    assert "PLANTED-SCRIPT-BODY" not in json.dumps(item)
+    assert item["content"]["scriptContent"] == script_summary(raw["scriptContent"])
+    assert item["content"]["scriptContent"]["sizeBytes"] == len(body)

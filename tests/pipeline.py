@@ -1,0 +1,100 @@
+"""Helpers for integration tests: register tenants, scan them through the real functions, read results."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+from typing import Any
+
+import function_app
+from devtools.host import LocalHost
+from shared.settings import SCAN_QUEUE, SNAPSHOT_CONTAINER
+from shared.storage.stores import Stores, get_stores
+
+
+def new_tenant_id() -> str:
+    return str(uuid.uuid4())
+
+
+def make_host(connection_string: str) -> LocalHost:
+    """A host for one test: other tests' snapshot blobs count as already processed."""
+    host = LocalHost(function_app.app, connection_string)
+    host.skip_existing_blobs()
+    return host
+
+
+def register(host: LocalHost, tenant_id: str, name: str = "Test tenant", **extra: Any) -> dict[str, Any]:
+    body = {"displayName": name, "enabled": True, **extra}
+    response = host.http("PUT", f"/api/tenants/{tenant_id}", body)
+    assert response.status_code in (200, 201), response.get_body()
+    return json.loads(response.get_body())
+
+
+def scan_now(host: LocalHost, tenant_id: str) -> str:
+    """POST a scan, deliver the queue, return the run id."""
+    response = host.http("POST", f"/api/tenants/{tenant_id}/scans")
+    assert response.status_code == 202, response.get_body()
+    run_id = json.loads(response.get_body())["runId"]
+    host.drain_queue(SCAN_QUEUE)
+    return str(run_id)
+
+
+def runs(host: LocalHost, tenant_id: str) -> list[dict[str, Any]]:
+    response = host.http("GET", f"/api/tenants/{tenant_id}/runs")
+    assert response.status_code == 200, response.get_body()
+    return list(json.loads(response.get_body())["runs"])
+
+
+def run(host: LocalHost, tenant_id: str, run_id: str) -> dict[str, Any]:
+    (match,) = [r for r in runs(host, tenant_id) if r["runId"] == run_id]
+    return match
+
+
+def snapshot(tenant_id: str, run_id: str) -> dict[str, Any]:
+    data = open_stores().snapshots.read(f"{tenant_id}/{run_id}.json.gz")
+    assert data is not None, "snapshot blob missing"
+    return dict(json.loads(gzip.decompress(data)))
+
+
+def snapshot_names(tenant_id: str) -> list[str]:
+    return open_stores().snapshots.names(f"{tenant_id}/")
+
+
+def open_stores() -> Stores:
+    return get_stores()
+
+
+def every_stored_byte(tenant_id: str) -> bytes:
+    """Every blob (decompressed) of the tenant and every entity of every table of this test's prefix."""
+    stores = open_stores()
+    out = bytearray()
+    container = stores.clients.blob.get_container_client(SNAPSHOT_CONTAINER)
+    for blob in container.list_blobs(name_starts_with=f"{tenant_id}/"):
+        raw = container.download_blob(blob.name).readall()
+        out += gzip.decompress(raw) if blob.name.endswith(".gz") else raw
+    prefix = stores.clients.config.table_prefix
+    for table in stores.clients.table.list_tables():
+        if table.name.startswith(prefix):
+            for entity in stores.clients.table.get_table_client(table.name).list_entities():
+                out += json.dumps(dict(entity), default=str).encode()
+    return bytes(out)
+
+
+def cycle(host: LocalHost) -> None:
+    """What the host does on a schedule: timer, then every scan message, then every new snapshot blob."""
+    host.fire_timer("schedule_scans")
+    host.drain_queue(SCAN_QUEUE)
+    host.deliver_new_blobs()
+
+
+def findings(tenant_id: str) -> list[dict[str, Any]]:
+    return sorted(
+        open_stores().findings.list_all(tenant_id), key=lambda f: (f["policyType"], f["subjectId"], f["changeType"])
+    )
+
+
+def summary(tenant_id: str) -> dict[str, Any]:
+    record = open_stores().summaries.get(tenant_id)
+    assert record is not None, "no summary"
+    return record.summary
