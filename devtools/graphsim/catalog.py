@@ -18,6 +18,8 @@ BETA_ONLY: frozenset[str] = frozenset({BETA})
 DEFAULT_PAGE_SIZE = 100
 SETTINGS_CATALOG_PAGE_SIZE = 25
 MAX_TOP = 999
+EXPAND_LIMIT = 100
+"""Strict mode: an expanded collection holds at most this many elements, then `<nav>@odata.nextLink`."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class Nav:
     max_top: int = MAX_TOP
     children: tuple[Nav, ...] = ()
     entity_type: str = ""
+    expands_empty: bool = False
+    """Strict mode: the service answers this navigation with an empty collection when it is expanded
+    (admin template presentation values, scope tag assignments); its own path answers in full."""
 
     def child(self, name: str) -> Nav | None:
         return next((n for n in self.children if n.name == name), None)
@@ -52,6 +57,15 @@ class CollectionSpec:
     count_and_tips: bool = False
     intune: bool = True
     extra: dict[str, str] = field(default_factory=dict)
+    max_expansion_depth: int | None = None
+    """Strict mode: a deeper `$expand` anywhere under this collection is a 400 (Group Policy service)."""
+    takes_query_options: bool = True
+    """Strict mode: False answers any query option with a 400 (the authentication methods policy)."""
+    inline_navs: tuple[str, ...] = ()
+    """Strict mode: navigations the service sends without being asked for."""
+    uncounted_when_cut: tuple[str, str] | None = None
+    """Strict mode: (count property, navigation): a list item whose expanded navigation was cut short
+    comes without the count (the reader must read the item by id for it)."""
 
     def nav(self, name: str) -> Nav | None:
         return next((n for n in self.navs if n.name == name), None)
@@ -72,6 +86,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         page_size=SETTINGS_CATALOG_PAGE_SIZE,
         max_top=SETTINGS_CATALOG_PAGE_SIZE,
         count_and_tips=True,
+        uncounted_when_cut=("settingCount", "settings"),
     ),
     CollectionSpec(
         "deviceManagement/deviceConfigurations",
@@ -101,10 +116,18 @@ _SPECS: tuple[CollectionSpec, ...] = (
                 "definitionValues",
                 children=(
                     Nav("definition", single=True),
-                    Nav("presentationValues", children=(Nav("presentation", single=True),)),
+                    Nav("presentationValues", children=(Nav("presentation", single=True),), expands_empty=True),
                 ),
             ),
         ),
+        max_expansion_depth=1,
+    ),
+    CollectionSpec(
+        "deviceManagement/groupPolicyDefinitions",
+        None,
+        "microsoft.graph.groupPolicyDefinition",
+        BETA_ONLY,
+        navs=(Nav("presentations"),),
     ),
     CollectionSpec(
         "deviceManagement/intents",
@@ -225,7 +248,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "roleScopeTag",
         "microsoft.graph.roleScopeTag",
         BETA_ONLY,
-        navs=(ASSIGNMENTS,),
+        navs=(Nav("assignments", entity_type="roleScopeTagAutoAssignment", expands_empty=True),),
     ),
     CollectionSpec(
         "identity/conditionalAccess/policies",
@@ -249,6 +272,8 @@ _SPECS: tuple[CollectionSpec, ...] = (
         navs=(Nav("authenticationMethodConfigurations"),),
         singleton=True,
         intune=False,
+        takes_query_options=False,
+        inline_navs=("authenticationMethodConfigurations",),
     ),
     CollectionSpec("groups", None, "microsoft.graph.group", BOTH, intune=False),
 )

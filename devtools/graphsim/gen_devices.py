@@ -73,6 +73,7 @@ class DeviceBuilders(GeneratorBase):
             ("Win - VPN - D - Legacy L2TP", self._dc_win_vpn),
             ("macOS - Custom - D - Login Window", self._dc_macos_custom),
             ("Win - WUfB - Ring 2 - Broad", self._dc_wufb),
+            ("Android - Dedicated - D - Warehouse Kiosk", self._dc_android_kiosk),
         ]
         name = self.variant([k for k, _ in kinds], i)
         fill = kinds[i % len(kinds)][1]
@@ -180,6 +181,13 @@ class DeviceBuilders(GeneratorBase):
     def _dc_general(self, obj: Obj) -> None:
         obj["@odata.type"] = G + "windows10GeneralConfiguration"
         r = self.rng
+        if r.random() < 0.5:
+            # Applicability rules: an admin's choice of the editions and versions a profile applies to.
+            obj["deviceManagementApplicabilityRuleOsEdition"] = {
+                "osEditionTypes": ["windows10Enterprise", "windows10Education"],
+                "name": "Enterprise and Education",
+                "ruleType": "include",
+            }
         obj.update(
             passwordRequired=True,
             passwordBlockSimple=True,
@@ -299,6 +307,33 @@ class DeviceBuilders(GeneratorBase):
             profileTarget="device",
             dnsSuffixes=["corp.example"],
             trustedNetworkDomains=["corp.example"],
+        )
+
+    def _dc_android_kiosk(self, obj: Obj) -> None:
+        # Android Enterprise dedicated device: kioskModeExitCode is the PIN that leaves kiosk mode.
+        obj["@odata.type"] = G + "androidDeviceOwnerGeneralDeviceConfiguration"
+        obj.update(
+            kioskModeUseManagedHomeScreenApp="multiAppMode",
+            kioskModeExitCode=self.t.plant_secret(),
+            kioskModeVirtualHomeButtonEnabled=True,
+            kioskModeVirtualHomeButtonType="floating",
+            kioskModeBluetoothConfigurationEnabled=False,
+            kioskModeWiFiConfigurationEnabled=self.rng.random() < 0.5,
+            kioskModeScreenSaverConfigurationEnabled=False,
+            kioskModeApps=[
+                {"name": "Scanner", "publisher": "Contoso", "appId": "com.contoso.scanner", "appStoreUrl": None},
+                {
+                    "name": "Microsoft Teams",
+                    "publisher": "Microsoft",
+                    "appId": "com.microsoft.teams",
+                    "appStoreUrl": None,
+                },
+            ],
+            passwordRequiredType="numeric",
+            passwordMinimumLength=6,
+            screenCaptureBlocked=True,
+            statusBarBlocked=True,
+            factoryResetBlocked=True,
         )
 
     def _dc_macos_custom(self, obj: Obj) -> None:
@@ -450,18 +485,12 @@ class DeviceBuilders(GeneratorBase):
         chosen = self.rng.sample(C.ADMX, self.rng.randint(3, min(12, len(C.ADMX))))
         values: list[Obj] = []
         for display, category, class_type, presentations in chosen:
-            def_id = stable_id("admx:" + display)
             v_created = random_timestamp(self.rng)
             pvalues: list[Obj] = []
             for kind, label, value in presentations:
                 if isinstance(value, str):
                     value = value.replace("{tenant}", self.t.tenant_id)
-                pres = {
-                    "@odata.type": G + C.PRESENTATION_TYPES[kind],
-                    "id": stable_id(f"pres:{display}:{label}"),
-                    "label": label,
-                    "lastModifiedDateTime": "2024-09-12T08:31:00.0000000Z",
-                }
+                pres = admx_presentation(display, kind, label)
                 pv: Obj = {
                     "@odata.type": G + kind,
                     "id": self.id(),
@@ -483,21 +512,7 @@ class DeviceBuilders(GeneratorBase):
                     "lastModifiedDateTime": v_created,
                     "enabled": self.rng.random() < 0.85,
                     "configurationType": "policy",
-                    "definition": {
-                        "id": def_id,
-                        "classType": class_type,
-                        "displayName": display,
-                        "explainText": f"This policy setting controls: {display.lower()}.",
-                        "categoryPath": category,
-                        "supportedOn": "At least Windows 10 / Microsoft Edge version 77",
-                        "policyType": "admxBacked",
-                        "hasRelatedDefinitions": False,
-                        "groupPolicyCategoryId": stable_id("cat:" + category),
-                        "minDeviceCspVersion": "5.0",
-                        "minUserCspVersion": "5.0",
-                        "version": "1.0",
-                        "lastModifiedDateTime": "2024-09-12T08:31:00.0000000Z",
-                    },
+                    "definition": admx_definition(display, category, class_type),
                     "presentationValues": pvalues,
                 }
             )
@@ -570,6 +585,45 @@ class DeviceBuilders(GeneratorBase):
             "assignments": assignments,
             "createdDateTime": created,
         }
+
+
+def admx_definition(display: str, category: str, class_type: str) -> Obj:
+    """A built-in ADMX definition (catalogue object: the same in every tenant)."""
+    return {
+        "id": stable_id("admx:" + display),
+        "classType": class_type,
+        "displayName": display,
+        "explainText": f"This policy setting controls: {display.lower()}.",
+        "categoryPath": category,
+        "supportedOn": "At least Windows 10 / Microsoft Edge version 77",
+        "policyType": "admxBacked",
+        "hasRelatedDefinitions": False,
+        "groupPolicyCategoryId": stable_id("cat:" + category),
+        "minDeviceCspVersion": "5.0",
+        "minUserCspVersion": "5.0",
+        "version": "1.0",
+        "lastModifiedDateTime": "2024-09-12T08:31:00.0000000Z",
+    }
+
+
+def admx_presentation(display: str, kind: str, label: str) -> Obj:
+    """One presentation (an input of the definition's dialog) for a presentation value of `kind`."""
+    return {
+        "@odata.type": G + C.PRESENTATION_TYPES[kind],
+        "id": stable_id(f"pres:{display}:{label}"),
+        "label": label,
+        "lastModifiedDateTime": "2024-09-12T08:31:00.0000000Z",
+    }
+
+
+def admx_catalog() -> list[Obj]:
+    """`deviceManagement/groupPolicyDefinitions`: every definition the generator uses, with its presentations."""
+    out: list[Obj] = []
+    for display, category, class_type, presentations in C.ADMX:
+        definition = admx_definition(display, category, class_type)
+        definition["presentations"] = [admx_presentation(display, kind, label) for kind, label, _ in presentations]
+        out.append(definition)
+    return out
 
 
 def _json_scalar(value: object) -> str:

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from devtools.graphsim.catalog import TYPE_KEYS
 from devtools.graphsim.gen_apps import AppBuilders
 from devtools.graphsim.gen_base import Obj
-from devtools.graphsim.gen_devices import DeviceBuilders
+from devtools.graphsim.gen_devices import DeviceBuilders, admx_catalog
 from devtools.graphsim.gen_entra import EntraBuilders
-from devtools.graphsim.store import SimTenant
+from devtools.graphsim.store import GROUP_POLICY_DEFINITIONS, SimTenant
 
 DEFAULT_MIX: dict[str, float] = {
     "settingsCatalogPolicy": 0.24,
@@ -82,6 +82,8 @@ class _Generator(DeviceBuilders, AppBuilders, EntraBuilders):
 
     def run(self) -> None:
         self.build_groups()
+        for definition in admx_catalog():
+            self.t.add_catalog_object(GROUP_POLICY_DEFINITIONS, definition)
         order: list[tuple[str, Callable[[int], Obj]]] = [
             ("roleScopeTag", self.role_scope_tag),
             ("assignmentFilter", self.assignment_filter),

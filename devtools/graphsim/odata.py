@@ -71,6 +71,16 @@ def parse_expand(text: str) -> ExpandTree:
     return tree
 
 
+def expand_depth(tree: ExpandTree) -> int:
+    """How many levels a ``$expand`` reaches: ``a`` is 1, ``a($expand=b)`` is 2."""
+    return max((1 + expand_depth(sub) for sub in tree.values()), default=0)
+
+
+def build_expand(tree: ExpandTree) -> str:
+    """An expand tree written back as a ``$expand`` value (``a,b($expand=c)``)."""
+    return ",".join(f"{name}($expand={build_expand(sub)})" if sub else name for name, sub in sorted(tree.items()))
+
+
 def merge_expand(a: ExpandTree, b: ExpandTree) -> ExpandTree:
     out: ExpandTree = dict(a)
     for key, value in b.items():

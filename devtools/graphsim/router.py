@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 from urllib.parse import unquote
@@ -14,6 +15,7 @@ from devtools.graphsim.catalog import (
     APP_PROTECTION_BUCKET_BY_ODATA_TYPE,
     COLLECTIONS,
     DEFAULT_PAGE_SIZE,
+    EXPAND_LIMIT,
     MANAGED_APP_POLICY_BASE_FIELDS,
     MAX_TOP,
     SINGLETON_IDS,
@@ -21,7 +23,16 @@ from devtools.graphsim.catalog import (
     CollectionSpec,
     Nav,
 )
-from devtools.graphsim.odata import ExpandTree, QueryError, QueryOptions, SkipTokenCodec, build_query, parse_query
+from devtools.graphsim.odata import (
+    ExpandTree,
+    QueryError,
+    QueryOptions,
+    SkipTokenCodec,
+    build_expand,
+    build_query,
+    expand_depth,
+    parse_query,
+)
 from devtools.graphsim.store import GROUPS_BUCKET, Obj, SimTenant
 
 JSON_CONTENT_TYPE = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
@@ -130,11 +141,25 @@ def is_intune_path(segments: list[str]) -> bool:
     return bool(segments) and segments[0] in ("deviceManagement", "deviceAppManagement")
 
 
-class Router:
-    """Answers GETs (and ``directoryObjects/getByIds``) for one tenant."""
+_KEY_SEGMENT = re.compile(r"\('((?:[^']|'')*)'\)")
 
-    def __init__(self, codec: SkipTokenCodec) -> None:
+
+def plain_path(self_path: str) -> str:
+    """``a/b('x')/c`` as ``a/b/x/c`` (the form paging tokens are bound to)."""
+    return _KEY_SEGMENT.sub(lambda m: "/" + m.group(1).replace("''", "'"), self_path)
+
+
+class Router:
+    """Answers GETs (and ``directoryObjects/getByIds``) for one tenant.
+
+    ``strict`` (the default of GraphSimulator) adds what the service does beyond its metadata: see
+    the ``expands_empty``, ``max_expansion_depth``, ``takes_query_options``, ``inline_navs`` and
+    ``uncounted_when_cut`` notes in catalog.py and ``EXPAND_LIMIT``.
+    """
+
+    def __init__(self, codec: SkipTokenCodec, strict: bool = True) -> None:
         self.codec = codec
+        self.strict = strict
 
     # -- entry point ----------------------------------------------------------------------------
 
@@ -159,6 +184,7 @@ class Router:
             raise GraphError(400, f"Resource not found for the segment '{spec.path.rsplit('/', 1)[-1]}'.")
         if method != "GET":
             raise GraphError(405, f"The simulator is read-only: {method} is not supported here.", intune=spec.intune)
+        self._check_strict(spec, opts)
         if len(tail) <= (0 if spec.singleton else 1):
             self._check_expand(opts.expand, spec.navs, spec.entity_type, spec.intune)
         path_no_query = "/" + "/".join([version, *rest])
@@ -167,6 +193,9 @@ class Router:
             if obj is None:
                 raise GraphError(404, f"Resource '{spec.path}' does not exist.")
             if not tail:
+                if self.strict and spec.inline_navs:
+                    unasked = {name: {} for name in spec.inline_navs if name not in opts.expand}
+                    opts = replace(opts, expand={**unasked, **opts.expand})
                 return self._entity(obj, spec.navs, opts, ctx, version, spec.path, spec.path, spec, detail=True)
             return self._walk(obj, spec.navs, tail, opts, ctx, version, spec.path, path_no_query, spec)
         if spec.virtual:
@@ -215,6 +244,27 @@ class Router:
             intune=spec.intune,
         )
 
+    def _check_strict(self, spec: CollectionSpec, opts: QueryOptions) -> None:
+        """Refusals of the service that its metadata does not show."""
+        if not self.strict:
+            return
+        if not spec.takes_query_options and opts.raw:
+            name = opts.raw[0][0]
+            raise GraphError(
+                400,
+                f"Query option '{name}' is not allowed. This resource does not support query options.",
+                "BadRequest",
+            )
+        depth = expand_depth(opts.expand)
+        if spec.max_expansion_depth is not None and depth > spec.max_expansion_depth:
+            raise GraphError(
+                400,
+                f"MaxExpansionDepth: the request includes a $expand path which is too deep. The maximum depth "
+                f"allowed is {spec.max_expansion_depth}.",
+                "BadRequest",
+                intune=spec.intune,
+            )
+
     def _check_expand(self, expand: ExpandTree, navs: tuple[Nav, ...], entity: str, intune: bool) -> None:
         for name, sub in expand.items():
             if name == "*":
@@ -257,14 +307,36 @@ class Router:
             value = obj.get(name)
             child_path = f"{self_path}/{name}"
             if nav.single:
-                out[name] = None if value is None else self.render(value, nav.children, sub, None, self_path=child_path)
-            else:
-                if ctx is not None:
-                    out[f"{name}@odata.context"] = f"{ctx.origin}/{version}/$metadata#{child_path}"
-                out[name] = [
-                    self.render(item, nav.children, sub, None, self_path=f"{child_path}('{item.get('id', '')}')")
-                    for item in value or []
-                ]
+                out[name] = (
+                    None
+                    if value is None
+                    else self.render(value, nav.children, sub, None, ctx=ctx, version=version, self_path=child_path)
+                )
+                continue
+            items: list[Obj] = list(value or [])
+            if self.strict and nav.expands_empty:
+                items = []
+            if ctx is not None:
+                out[f"{name}@odata.context"] = f"{ctx.origin}/{version}/$metadata#{child_path}"
+            if self.strict and len(items) > EXPAND_LIMIT and ctx is not None:
+                # Cut short like the service does, with only this annotation to say so.
+                request_path = f"/{version}/{plain_path(child_path)}"
+                pairs = [("$expand", build_expand(sub))] if sub else []
+                pairs.append(("$skiptoken", self.codec.encode(request_path, EXPAND_LIMIT, 1)))
+                out[f"{name}@odata.nextLink"] = f"{ctx.origin}{request_path}?{build_query(pairs)}"
+                items = items[:EXPAND_LIMIT]
+            out[name] = [
+                self.render(
+                    item,
+                    nav.children,
+                    sub,
+                    None,
+                    ctx=ctx,
+                    version=version,
+                    self_path=f"{child_path}('{item.get('id', '')}')",
+                )
+                for item in items
+            ]
         return out
 
     def _entity(
@@ -336,6 +408,11 @@ class Router:
                     self_path=f"{context_path}('{item.get('id', '')}')",
                 )
             )
+        if self.strict and spec.uncounted_when_cut and context_path == spec.path:
+            count_field, navigation = spec.uncounted_when_cut
+            for item in rendered:
+                if f"{navigation}@odata.nextLink" in item:
+                    item.pop(count_field, None)
         body: Obj = {"@odata.context": f"{ctx.origin}/{version}/$metadata#{context_path}"}
         if (spec.count_and_tips and context_path == spec.path) or opts.count:
             body["@odata.count"] = len(items)

@@ -133,7 +133,10 @@ class GraphSimulator:
         port: int = 0,
         seed: int = 0,
         tenants: Mapping[str, SimTenant] | None = None,
+        strict: bool = True,
     ) -> None:
+        """``strict`` (default) answers like the service where it is stricter than its metadata
+        (README "Strict mode"); ``strict=False`` is for the few tests that show the difference."""
         self.token_secret = token_secret
         self.host = host
         self.port = port
@@ -141,7 +144,8 @@ class GraphSimulator:
         self.stats = Stats()
         self._tenants: dict[str, SimTenant] = dict(tenants or {})
         self._tenants_lock = threading.Lock()
-        self._router = Router(SkipTokenCodec())
+        self.strict = strict
+        self._router = Router(SkipTokenCodec(), strict=strict)
         self._server: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()

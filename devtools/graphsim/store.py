@@ -26,10 +26,11 @@ from devtools.graphsim.util import etag, guid, now_timestamp, random_timestamp
 
 Obj = dict[str, Any]
 
-SECRET_PROPERTY_NAMES: frozenset[str] = frozenset({"preSharedKey", "password", "sharedSecret"})
+SECRET_PROPERTY_NAMES: frozenset[str] = frozenset({"preSharedKey", "password", "sharedSecret", "kioskModeExitCode"})
 SECRET_SETTING_VALUE_TYPE = "#microsoft.graph.deviceManagementConfigurationSecretSettingValue"
 SETTINGS_CATALOG_BUCKET = "deviceManagement/configurationPolicies"
 GROUPS_BUCKET = "groups"
+GROUP_POLICY_DEFINITIONS = "deviceManagement/groupPolicyDefinitions"
 
 ASSIGNMENT_TARGET_TYPES: dict[str, str] = {
     "group": "#microsoft.graph.groupAssignmentTarget",
@@ -293,6 +294,13 @@ class SimTenant:
             self._buckets[GROUPS_BUCKET][gid] = group
             self.deleted_group_ids.discard(gid)
             return gid
+
+    def add_catalog_object(self, bucket: str, obj: Obj) -> None:
+        """Add an object of a collection that is no policy type (the ADMX definition catalogue)."""
+        if COLLECTIONS[bucket].type_key is not None:
+            raise ValueError(f"{bucket} holds policies: use add()")
+        with self._lock:
+            self._buckets[bucket][str(obj["id"])] = copy.deepcopy(obj)
 
     def delete_group(self, group_id: str) -> None:
         """Delete a group; assignments that reference it keep the now dangling id."""

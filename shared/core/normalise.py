@@ -8,7 +8,7 @@ import hashlib
 import hmac
 from typing import Any, Final, TypedDict
 
-from shared.core.canonical import canonical_hash
+from shared.core.canonical import canonical_bytes, canonical_hash
 from shared.core.contracts import GLOBAL_VOLATILE_FIELDS, PolicyContract
 
 SECRET_MARKER: Final = "<secret>"
@@ -27,7 +27,7 @@ _SECRET_NAME_SUFFIXES: Final = (
 _SECRET_SETTING_VALUE: Final = "#microsoft.graph.deviceManagementConfigurationSecretSettingValue"
 _KEEP_ANNOTATION: Final = "@odata.type"
 # Fields in a dict that identify it within a set, most semantic first.
-_KEY_FIELDS: Final = (
+KEY_FIELDS: Final = (
     "settingDefinitionId",
     "definitionId",
     "omaUri",
@@ -36,6 +36,10 @@ _KEY_FIELDS: Final = (
     "packageId",
     "ruleName",
 )
+# mobileAppIdentifier subtypes (iOS bundleId, Android packageId, Windows windowsAppId, macOS bundleId).
+APP_IDENTIFIER_FIELDS: Final = ("bundleId", "packageId", "windowsAppId", "productId")
+# A key this long is a value, not a name: such an element is identified by content instead.
+MAX_KEY_LENGTH: Final = 200
 
 
 class Item(TypedDict):
@@ -96,14 +100,36 @@ def assignment_key(target: dict[str, Any]) -> str:
     return key
 
 
+def wrapped_scalar(element: Any) -> str | None:
+    """The text of a short scalar held alone in a wrapper object, else None.
+
+    Settings catalog collections hold their values as `{"@odata.type": …, "value": ".log"}` (and
+    choice collections as `{"value": "…_1", "children": []}`): such an element is named by its value.
+    """
+    if not isinstance(element, dict):
+        return None
+    fields = {k: v for k, v in element.items() if not _is_annotation(k) and k != _KEEP_ANNOTATION and not _empty(v)}
+    if set(fields) != {"value"}:
+        return None
+    value = fields["value"]
+    if isinstance(value, (dict, list)):
+        return None
+    text = value if isinstance(value, str) else canonical_bytes(value).decode("utf-8")
+    return text if len(text) <= MAX_KEY_LENGTH else None
+
+
 def element_key(element: Any) -> tuple[str, bool]:
-    """Semantic identity of one element of an unordered array, and whether it is the `id` field."""
+    """Semantic identity of one element of an unordered array, and whether it is the `id` field.
+
+    An empty key means the element has none (a settings catalog group collection value, say): it
+    is sorted by content and paired by best match when compared.
+    """
     if not isinstance(element, dict):
         return canonical_hash(element), False
     instance = element.get("settingInstance")
     if isinstance(instance, dict) and instance.get("settingDefinitionId"):
         return str(instance["settingDefinitionId"]), False
-    for name in _KEY_FIELDS:
+    for name in KEY_FIELDS:
         if element.get(name):
             return str(element[name]), False
     for nested in ("definition", "presentation"):
@@ -117,7 +143,7 @@ def element_key(element: Any) -> tuple[str, bool]:
         return f"{element['actionType']}:{element.get('notificationTemplateId') or ''}", False
     identifier = element.get("mobileAppIdentifier")
     if isinstance(identifier, dict):
-        for name in ("bundleId", "packageId", "windowsAppIdFamily", "productId"):
+        for name in APP_IDENTIFIER_FIELDS:
             if identifier.get(name):
                 return str(identifier[name]), False
     if element.get("id"):
@@ -125,6 +151,9 @@ def element_key(element: Any) -> tuple[str, bool]:
     for name in ("displayName", "name"):
         if element.get(name):
             return str(element[name]), False
+    wrapped = wrapped_scalar(element)
+    if wrapped is not None:
+        return wrapped, False
     return "", False
 
 
@@ -203,15 +232,3 @@ def normalise_item(contract: PolicyContract, raw: dict[str, Any], secret_key: by
         content=content,
         assignments=assignments,
     )
-
-
-def keyed_elements(values: list[Any]) -> dict[str, Any]:
-    """Map a normalised unordered array to {semantic key: element}; duplicates get a content suffix."""
-    out: dict[str, Any] = {}
-    for element in values:
-        key, _ = element_key(element)
-        key = key or canonical_hash(element)[:16]
-        if key in out:
-            key = f"{key}#{canonical_hash(element)[:12]}"
-        out[key] = element
-    return out

@@ -10,22 +10,26 @@ from typing import Final
 
 from shared.core.contracts.entra import ENTRA
 from shared.core.contracts.intune import INTUNE
-from shared.core.contracts.model import ApiVersion, PolicyContract, Severity, SubResource
+from shared.core.contracts.model import ApiVersion, CountCheck, FollowUp, PolicyContract, Severity, Source
 from shared.errors import ValidationError
 
 __all__ = [
     "CONTRACTS",
     "GLOBAL_VOLATILE_FIELDS",
     "ApiVersion",
+    "CountCheck",
+    "FollowUp",
     "PolicyContract",
     "Severity",
-    "SubResource",
+    "Source",
     "contract_for",
 ]
 
 CONTRACTS: Final[dict[str, PolicyContract]] = {c.key: c for c in INTUNE + ENTRA}
 
-# Fields that never mean drift, anywhere in an item.
+# Fields set by the service, never by an admin, wherever they appear in an item: timestamps, the
+# version Intune bumps on every save, counters, and provenance fixed at creation. A profile's
+# applicability rules (`deviceManagementApplicabilityRule*`) are an admin's: they are compared.
 GLOBAL_VOLATILE_FIELDS: Final = frozenset(
     {
         "createdDateTime",
@@ -36,9 +40,6 @@ GLOBAL_VOLATILE_FIELDS: Final = frozenset(
         "isAssigned",
         "creationSource",
         "supportsScopeTags",
-        "deviceManagementApplicabilityRuleOsEdition",
-        "deviceManagementApplicabilityRuleOsVersion",
-        "deviceManagementApplicabilityRuleDeviceMode",
     }
 )
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Final
 
-from shared.core.contracts.model import HIGH_ALL, PERM_POLICY, PolicyContract
+from shared.core.contracts.model import HIGH_ALL, PERM_POLICY, FollowUp, PolicyContract, Source
 
 ENTRA: Final[tuple[PolicyContract, ...]] = (
     PolicyContract(
         key="conditionalAccessPolicy",
         api_version="v1.0",
-        collections=("identity/conditionalAccess/policies",),
+        sources=(Source("identity/conditionalAccess/policies"),),
         permission=PERM_POLICY,
         has_assignments=False,
         severity=HIGH_ALL,
@@ -18,7 +18,7 @@ ENTRA: Final[tuple[PolicyContract, ...]] = (
     PolicyContract(
         key="namedLocation",
         api_version="v1.0",
-        collections=("identity/conditionalAccess/namedLocations",),
+        sources=(Source("identity/conditionalAccess/namedLocations"),),
         permission=PERM_POLICY,
         has_assignments=False,
         severity={"settings": "high", "removed": "high"},
@@ -26,12 +26,15 @@ ENTRA: Final[tuple[PolicyContract, ...]] = (
     PolicyContract(
         key="authenticationMethodsPolicy",
         api_version="v1.0",
-        collections=("policies/authenticationMethodsPolicy",),
+        # The service takes no query options here and sends the configurations unasked.
+        sources=(Source("policies/authenticationMethodsPolicy"),),
         permission=PERM_POLICY,
-        list_query="$expand=authenticationMethodConfigurations",
+        follow_ups=(
+            FollowUp("authenticationMethodConfigurations", "authenticationMethodConfigurations", when_absent=True),
+        ),
         singleton=True,
         has_assignments=False,
-        volatile_fields=frozenset({"policyMigrationState", "policyVersion", "reconfirmationInDays"}),
+        volatile_fields=frozenset({"policyVersion"}),
         severity=HIGH_ALL,
     ),
 )

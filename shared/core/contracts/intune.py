@@ -1,4 +1,8 @@
-"""Contracts of the Intune policy types (`deviceManagement`, `deviceAppManagement`; pure data)."""
+"""Contracts of the Intune policy types (`deviceManagement`, `deviceAppManagement`; pure data).
+
+Volatile fields here are the ones Graph's metadata and docs describe as set by the service
+(read-only counters, derived display names, catalogue text); an admin's setting is never volatile.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,10 @@ from shared.core.contracts.model import (
     PERM_RBAC,
     PERM_SCRIPTS,
     PERM_SERVICE,
+    CountCheck,
+    FollowUp,
     PolicyContract,
-    SubResource,
+    Source,
 )
 
 
@@ -20,7 +26,7 @@ def _scripts(key: str, collection: str, content_fields: frozenset[str]) -> Polic
     return PolicyContract(
         key=key,
         api_version="beta",
-        collections=(f"deviceManagement/{collection}",),
+        sources=(Source(f"deviceManagement/{collection}"),),
         permission=PERM_SCRIPTS,
         detail_query=EXPAND_ASSIGNMENTS,
         script_fields=content_fields,
@@ -32,61 +38,94 @@ def _simple(key: str, collection: str, permission: str = PERM_CONFIG, **extra: o
     return PolicyContract(
         key=key,
         api_version="beta",
-        collections=(f"deviceManagement/{collection}",),
+        sources=(Source(f"deviceManagement/{collection}", EXPAND_ASSIGNMENTS),),
         permission=permission,
-        list_query=EXPAND_ASSIGNMENTS,
         **extra,  # type: ignore[arg-type]
     )
 
+
+# Catalogue text of an administrative template definition: Microsoft's, not the admin's.
+_ADMX_DEFINITION_TEXT: Final = frozenset(
+    {
+        "explainText",
+        "supportedOn",
+        "categoryPath",
+        "minDeviceCspVersion",
+        "minUserCspVersion",
+        "hasRelatedDefinitions",
+        "groupPolicyCategoryId",
+        "policyType",
+    }
+)
 
 INTUNE: Final[tuple[PolicyContract, ...]] = (
     PolicyContract(
         key="settingsCatalogPolicy",
         api_version="beta",
-        collections=("deviceManagement/configurationPolicies",),
+        sources=(Source("deviceManagement/configurationPolicies", "$expand=assignments,settings"),),
         permission=PERM_CONFIG,
-        list_query="$expand=assignments,settings",
         name_field="name",
-        count_check=("settingCount", "settings"),
-        count_refetch_path="settings",
+        count_check=CountCheck("settingCount", "settings", "settings"),
+        # Derived by the service from templateReference.templateId.
+        volatile_fields=frozenset({"templateDisplayName", "templateDisplayVersion"}),
         severity={"settings": "high"},
     ),
-    _simple("deviceConfiguration", "deviceConfigurations"),
+    _simple(
+        "deviceConfiguration",
+        "deviceConfigurations",
+        # Android dedicated devices: the PIN that leaves kiosk mode.
+        secret_fields=frozenset({"kioskModeExitCode"}),
+    ),
     PolicyContract(
         key="deviceCompliancePolicy",
         api_version="beta",
-        collections=("deviceManagement/deviceCompliancePolicies",),
+        sources=(
+            Source(
+                "deviceManagement/deviceCompliancePolicies",
+                "$expand=assignments,scheduledActionsForRule($expand=scheduledActionConfigurations)",
+            ),
+        ),
         permission=PERM_CONFIG,
-        list_query="$expand=assignments,scheduledActionsForRule($expand=scheduledActionConfigurations)",
         severity={"settings": "high", "removed": "high", "assignments": "high"},
     ),
     PolicyContract(
         key="groupPolicyConfiguration",
         api_version="beta",
-        collections=("deviceManagement/groupPolicyConfigurations",),
+        sources=(Source("deviceManagement/groupPolicyConfigurations", EXPAND_ASSIGNMENTS),),
         permission=PERM_CONFIG,
-        list_query=EXPAND_ASSIGNMENTS,
-        # One call per policy: presentation values come through a nested $expand instead of one
-        # call per definition value (docs/decisions.md: keeps a tenant within its request budget).
-        subresources=(
-            SubResource(
-                "definitionValues", "definitionValues", "$expand=definition,presentationValues($expand=presentation)"
+        # The Group Policy service refuses a nested $expand here and answers presentationValues expanded
+        # at depth one with empty lists (GRAPH.md): presentation values are read per definition value,
+        # and only where the definition has presentations at all (docs/decisions.md has the cost).
+        follow_ups=(
+            FollowUp(
+                "definitionValues",
+                "definitionValues",
+                "$expand=definition",
+                children=(
+                    FollowUp(
+                        "presentationValues",
+                        "presentationValues",
+                        "$expand=presentation",
+                        only_if_nonempty="deviceManagement/groupPolicyDefinitions/{definition.id}/presentations",
+                    ),
+                ),
             ),
         ),
+        volatile_fields=_ADMX_DEFINITION_TEXT | {"policyConfigurationIngestionType"},
     ),
     PolicyContract(
         key="endpointSecurityIntent",
         api_version="beta",
-        collections=("deviceManagement/intents",),
+        sources=(Source("deviceManagement/intents", EXPAND_ASSIGNMENTS),),
         permission=PERM_CONFIG,
-        list_query=EXPAND_ASSIGNMENTS,
-        subresources=(SubResource("settings", "settings"), SubResource("categories", "categories")),
+        follow_ups=(FollowUp("settings", "settings"), FollowUp("categories", "categories")),
+        volatile_fields=frozenset({"isMigratingToConfigurationPolicy"}),
         severity={"settings": "high"},
     ),
     PolicyContract(
         key="appProtectionPolicy",
         api_version="beta",
-        collections=("deviceAppManagement/managedAppPolicies",),
+        sources=(Source("deviceAppManagement/managedAppPolicies"),),
         permission=PERM_APPS,
         detail_collection_by_type=(
             ("#microsoft.graph.iosManagedAppProtection", "deviceAppManagement/iosManagedAppProtections"),
@@ -95,16 +134,18 @@ INTUNE: Final[tuple[PolicyContract, ...]] = (
         ),
         detail_expand_for_subtype="$expand=apps,assignments",
         skip_odata_types=frozenset({"#microsoft.graph.targetedManagedAppConfiguration"}),
+        volatile_fields=frozenset({"deployedAppCount"}),
     ),
     PolicyContract(
         key="mobileAppConfiguration",
         api_version="beta",
-        collections=(
-            "deviceAppManagement/mobileAppConfigurations",
-            "deviceAppManagement/targetedManagedAppConfigurations",
+        sources=(
+            Source("deviceAppManagement/mobileAppConfigurations", EXPAND_ASSIGNMENTS),
+            # The apps a MAM app configuration targets are configuration as much as its assignments.
+            Source("deviceAppManagement/targetedManagedAppConfigurations", "$expand=apps,assignments"),
         ),
         permission=PERM_APPS,
-        list_query=EXPAND_ASSIGNMENTS,
+        volatile_fields=frozenset({"deployedAppCount"}),
     ),
     _scripts("deviceManagementScript", "deviceManagementScripts", frozenset({"scriptContent"})),
     _scripts("deviceShellScript", "deviceShellScripts", frozenset({"scriptContent"})),
@@ -116,9 +157,15 @@ INTUNE: Final[tuple[PolicyContract, ...]] = (
     _simple("windowsAutopilotDeploymentProfile", "windowsAutopilotDeploymentProfiles", PERM_SERVICE),
     _simple("deviceEnrollmentConfiguration", "deviceEnrollmentConfigurations", PERM_SERVICE),
     _simple(
-        "windowsFeatureUpdateProfile", "windowsFeatureUpdateProfiles", volatile_fields=frozenset({"endOfSupportDate"})
+        "windowsFeatureUpdateProfile",
+        "windowsFeatureUpdateProfiles",
+        volatile_fields=frozenset({"endOfSupportDate", "deployableContentDisplayName"}),
     ),
-    _simple("windowsQualityUpdateProfile", "windowsQualityUpdateProfiles"),
+    _simple(
+        "windowsQualityUpdateProfile",
+        "windowsQualityUpdateProfiles",
+        volatile_fields=frozenset({"releaseDateDisplayName", "deployableContentDisplayName"}),
+    ),
     _simple(
         "windowsDriverUpdateProfile",
         "windowsDriverUpdateProfiles",
@@ -127,10 +174,19 @@ INTUNE: Final[tuple[PolicyContract, ...]] = (
     PolicyContract(
         key="assignmentFilter",
         api_version="beta",
-        collections=("deviceManagement/assignmentFilters",),
+        sources=(Source("deviceManagement/assignmentFilters"),),
         permission=PERM_CONFIG,
         has_assignments=False,
         volatile_fields=frozenset({"payloads"}),
     ),
-    _simple("roleScopeTag", "roleScopeTags", PERM_RBAC, severity={"assignments": "low", "settings": "low"}),
+    PolicyContract(
+        key="roleScopeTag",
+        api_version="beta",
+        # `$expand=assignments` answers with empty assignments on every tag: read them per tag.
+        sources=(Source("deviceManagement/roleScopeTags"),),
+        permission=PERM_RBAC,
+        follow_ups=(FollowUp("assignments", "assignments"),),
+        volatile_fields=frozenset({"isBuiltIn"}),
+        severity={"assignments": "low", "settings": "low"},
+    ),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -16,15 +18,79 @@ PERM_SCRIPTS: Final = "DeviceManagementScripts.Read.All"
 PERM_RBAC: Final = "DeviceManagementRBAC.Read.All"
 PERM_POLICY: Final = "Policy.Read.All"
 
+# `{definition.id}` in a path template: a (dotted) field of the element the path is built for.
+_TEMPLATE_FIELD: Final = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+
 
 @dataclass(frozen=True)
-class SubResource:
-    """A per-item collection fetched after the list (e.g. admin template definition values)."""
+class Source:
+    """A collection (or singleton) a type is listed from, with the query options the service takes there.
 
-    name: str  # property the fetched collection is stored under in the item
-    path: str  # relative to the item's own URL, e.g. "definitionValues"
+    `query` is sent verbatim; leave it empty where the service refuses query options
+    (`policies/authenticationMethodsPolicy` answers any of them with 400).
+    """
+
+    path: str
     query: str = ""
-    children: tuple[SubResource, ...] = ()
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A navigation read per element after the list, through `$batch` (20 per request), pages followed.
+
+    The fetched collection is stored under `name` in its owner. `children` are read the same way for
+    every element of this collection (admin template presentation values per definition value).
+
+    `when_absent`: read only for owners that came without `name` (a navigation the service usually
+    sends unasked, such as the authentication methods policy's configurations).
+
+    `only_if_nonempty`: an absolute path template (`deviceManagement/groupPolicyDefinitions/{definition.id}/presentations`)
+    naming a collection that must be non-empty for this follow-up to hold anything. It is read once per
+    distinct path; where it is provably empty the follow-up is skipped and the owner gets `[]`; where it
+    cannot be resolved or read, the follow-up is made anyway (never a guess that loses data).
+    """
+
+    name: str
+    path: str
+    query: str = ""
+    children: tuple[FollowUp, ...] = ()
+    when_absent: bool = False
+    only_if_nonempty: str | None = None
+
+    def url(self, owner_path: str) -> str:
+        """`{owner_path}/{path}?{query}` relative to the API version."""
+        return f"{owner_path}/{self.path}" + (f"?{self.query}" if self.query else "")
+
+
+def template_fields(template: str) -> list[str]:
+    """The dotted field names a path template refers to (`{definition.id}` → `definition.id`)."""
+    return _TEMPLATE_FIELD.findall(template)
+
+
+def fill_template(template: str, element: dict[str, object]) -> str | None:
+    """The template with each `{a.b}` replaced by `element["a"]["b"]`; None when a field is missing."""
+    values: dict[str, str] = {}
+    for dotted in template_fields(template):
+        node: object = element
+        for part in dotted.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None or node == "" or isinstance(node, (dict, list)):
+            return None
+        values[dotted] = str(node)
+    return _TEMPLATE_FIELD.sub(lambda m: values[m.group(1)], template)
+
+
+@dataclass(frozen=True)
+class CountCheck:
+    """An item is whole only when `len(item[values_field]) == item[count_field]`.
+
+    A list response without the count is no reason to skip the check: the item is read by id for it.
+    When the values come back short, `refetch_path` (relative to the item) is read alone, every page.
+    """
+
+    count_field: str
+    values_field: str
+    refetch_path: str
 
 
 @dataclass(frozen=True)
@@ -33,23 +99,21 @@ class PolicyContract:
 
     key: str
     api_version: ApiVersion
-    collections: tuple[str, ...]
+    sources: tuple[Source, ...]
     permission: str
-    list_query: str = ""
     # GET {collection}/{id}?{detail_query} merged into the listed item (script bodies live only there).
     detail_query: str | None = None
     # For polymorphic lists: the full object lives in a per-subtype collection (app protection).
     detail_collection_by_type: tuple[tuple[str, str], ...] = ()
     detail_expand_for_subtype: str = ""
     skip_odata_types: frozenset[str] = frozenset()
-    subresources: tuple[SubResource, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
     singleton: bool = False
     name_field: str = "displayName"
-    # (count property, collection property): the item is whole only when they agree.
-    count_check: tuple[str, str] | None = None
-    # Fetched alone (and paged) when an expanded collection came back short.
-    count_refetch_path: str | None = None
+    count_check: CountCheck | None = None
+    # Set by the service, never by an admin: dropped before hashing (GLOBAL_VOLATILE_FIELDS apply too).
     volatile_fields: frozenset[str] = frozenset()
+    # Hold a PIN, password, key or token whatever their names say: stored as markers only.
     secret_fields: frozenset[str] = frozenset()
     script_fields: frozenset[str] = frozenset()
     has_assignments: bool = True
@@ -58,6 +122,17 @@ class PolicyContract:
     def severity_for(self, change: str) -> Severity:
         """Severity of an added/removed item or of a modified category."""
         return self.severity.get(change, _DEFAULT_SEVERITY[change])
+
+    def all_follow_ups(self) -> Iterator[tuple[tuple[str, ...], FollowUp]]:
+        """Every follow-up with the chain of navigation paths leading to it (depth first)."""
+
+        def walk(prefix: tuple[str, ...], items: tuple[FollowUp, ...]) -> Iterator[tuple[tuple[str, ...], FollowUp]]:
+            for item in items:
+                chain = (*prefix, item.path)
+                yield chain, item
+                yield from walk(chain, item.children)
+
+        yield from walk((), self.follow_ups)
 
 
 _DEFAULT_SEVERITY: Final[dict[str, Severity]] = {

@@ -1,12 +1,19 @@
 """The comparison engine (pure): two snapshots in, findings drafts out (DESIGN §5).
 
 Paths are built from semantic keys, never array indexes: dict keys joined by `/`; an element of an
-array of objects is named by `shared.core.normalise.keyed_elements` (setting definition id, assignment
-target, omaUri, ...). Keys are not escaped, so a key holding `/` (an assignment target such as
+array of objects is named by `shared.core.normalise.element_key` (setting definition id, assignment
+target, omaUri, a wrapped scalar's value, ...). Keys are not escaped, so a key holding `/` (an assignment target such as
 `exclusionGroupAssignmentTarget/<groupId>`, an OMA-URI) reads naturally; paths are labels for
 people and stable identities of a change, not addresses to parse. Inside a settings-catalog element
 the `settingInstance` level is left out of the path, so a child setting reads
 `settings/<definitionId>/choiceSettingValue/children/<childDefinitionId>/simpleSettingValue/value`.
+
+Elements without a key of their own (settings catalog `groupSettingCollectionValue` elements: attack
+surface reduction rules, firewall rules) are paired by best match, see `pair_elements`: identical
+elements first, then the pairing that leaves the fewest changes, so one changed child reads as one
+change at `…/groupSettingCollectionValue/<element>/children/<childDefinitionId>/…` with the child's own
+before and after. `<element>` is left out when each side holds one element; otherwise it is the
+value that tells the elements apart (a firewall rule's name), else `#` and a digest of the element.
 
 An array of scalars is an unordered set and gives one change for the whole array, with the sorted
 before and after lists as values; when either list is too long to show (over MAX_VALUE_BYTES, e.g.
@@ -43,7 +50,7 @@ from shared.core.drift.models import (
     FindingDraft,
     NotCovered,
 )
-from shared.core.normalise import keyed_elements
+from shared.core.normalise import element_key
 from shared.errors import ComparisonError
 
 # A single before/after value whose canonical JSON is larger than this is replaced by its hash and size.
@@ -162,6 +169,8 @@ class _Differ:
         # Fields compared as one value (script bodies: a hash and a size are one fact, not two).
         self.atomic = contract.script_fields
         self.changes: list[Change] = []
+        # The changes weighed in leaves: what best-match pairing minimises.
+        self.cost = 0
 
     def content(self, before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
         for key in _changed_keys(sorted(before.keys() | after.keys()), before, after):
@@ -188,9 +197,7 @@ class _Differ:
                 if not _same_scalar_set(before, after):
                     self.scalar_set(path, before, after, category)
                 return
-            left, right = keyed_elements(before), keyed_elements(after)
-            for key in _changed_keys(sorted(left.keys() | right.keys()), left, right):
-                self.diff(_join(path, key), left.get(key), right.get(key), category, element=True)
+            self.elements(path, before, after, category)
             return
         if isinstance(before, (dict, list)) or isinstance(after, (dict, list)) or not _same_scalar(before, after):
             self.add(path, category, before, after)
@@ -206,8 +213,223 @@ class _Differ:
             value = old[key] if key in old else new[key]
             self.add(_join(path, _scalar_text(value)), category, old.get(key), new.get(key))
 
+    def elements(self, path: str, before: list[Any], after: list[Any], category: Category) -> None:
+        left, left_free = _split_keyed(before)
+        right, right_free = _split_keyed(after)
+        for key in _changed_keys(sorted(left.keys() | right.keys()), left, right):
+            self.diff(_join(path, key), left.get(key), right.get(key), category, element=True)
+        if not left_free and not right_free:
+            return
+        pairs = pair_elements(self.contract, left_free, right_free)
+        labels = _element_labels(left_free, right_free, pairs)
+        for (was, now), label in zip(pairs, labels, strict=True):
+            if was is not None and now is not None and canonical_bytes(was) == canonical_bytes(now):
+                continue
+            self.diff(_join(path, label) if label else path, was, now, category, element=True)
+
     def add(self, path: str, category: Category, before: Any, after: Any) -> None:
+        self.cost += max(_leaves(before), _leaves(after), 1)
         self.changes.append(Change(path=path, category=category, before=safe_value(before), after=safe_value(after)))
+
+
+def _leaves(value: Any) -> int:
+    """How many scalar values a JSON value holds (an absent value holds none)."""
+    if isinstance(value, dict):
+        return sum(_leaves(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_leaves(v) for v in value)
+    return 0 if value is None else 1
+
+
+def _split_keyed(values: list[Any]) -> tuple[dict[str, Any], list[Any]]:
+    """Elements with a semantic key (duplicates get a content suffix), and those without one."""
+    keyed: dict[str, Any] = {}
+    free: list[Any] = []
+    for element in values:
+        key, _ = element_key(element)
+        if not key:
+            free.append(element)
+            continue
+        if key in keyed:
+            key = f"{key}#{canonical_hash(element)[:12]}"
+        keyed[key] = element
+    return keyed, free
+
+
+_NO_PAIR: Final = float("inf")
+
+
+def _pair_cost(contract: PolicyContract, before: Any, after: Any) -> int:
+    differ = _Differ(contract)
+    differ.diff("", before, after, "settings", element=True)
+    return differ.cost
+
+
+def pair_elements(contract: PolicyContract, before: list[Any], after: list[Any]) -> list[tuple[Any, Any]]:
+    """Pair the elements of two unordered arrays that have no key, by best match.
+
+    Identical elements pair first. The rest are paired so that the fewest changes remain, a change
+    weighing as many leaves as it touches and an unpaired element as many leaves as it holds (so one
+    changed rule among sixteen pairs its element, and an unrelated element is added, not twisted
+    into another); two elements pair only when at least half their leaves agree, except when each
+    side has exactly one. The result does not depend on the order of either input: both are sorted
+    canonically first, and ties resolve by that order. Returns (before, after) pairs, None on the
+    side an element is missing from, sorted by the canonical form of the pair.
+    """
+    left = sorted(before, key=canonical_bytes)
+    right = sorted(after, key=canonical_bytes)
+    pairs: list[tuple[Any, Any]] = []
+    remaining: list[Any] = []
+    pool: dict[bytes, list[Any]] = {}
+    for element in right:
+        pool.setdefault(canonical_bytes(element), []).append(element)
+    for element in left:
+        same = pool.get(canonical_bytes(element))
+        if same:
+            pairs.append((element, same.pop()))
+        else:
+            remaining.append(element)
+    unmatched = [element for elements in pool.values() for element in elements]
+    unmatched.sort(key=canonical_bytes)
+    single = len(left) == len(right) == 1
+    # Which side is matched against which is fixed by content, so swapping the inputs mirrors the result.
+    if [canonical_bytes(e) for e in unmatched] < [canonical_bytes(e) for e in remaining]:
+        pairs.extend((was, now) for now, was in _best_match(contract, unmatched, remaining, single))
+    else:
+        pairs.extend(_best_match(contract, remaining, unmatched, single))
+    pairs.sort(key=lambda pair: canonical_bytes(list(pair)))
+    return pairs
+
+
+def _best_match(contract: PolicyContract, left: list[Any], right: list[Any], single: bool) -> list[tuple[Any, Any]]:
+    if not left or not right:
+        return [(e, None) for e in left] + [(None, e) for e in right]
+    m, n = len(left), len(right)
+    size = m + n
+    # Rows: left elements, then one "added" slot per right element; columns: right elements, then
+    # one "removed" slot per left element. Leaving an element unpaired costs its leaves.
+    cost: list[list[float]] = [[_NO_PAIR] * size for _ in range(size)]
+    for i, was in enumerate(left):
+        held = _leaves(was)
+        for j, now in enumerate(right):
+            change = _pair_cost(contract, was, now)
+            if single or 2 * change <= held + _leaves(now):
+                cost[i][j] = change
+        cost[i][n + i] = held
+    for j, now in enumerate(right):
+        cost[m + j][j] = _leaves(now)
+        for k in range(m):
+            cost[m + j][n + k] = 0
+    assignment = _assign(cost)
+    out: list[tuple[Any, Any]] = []
+    for i, was in enumerate(left):
+        j = assignment[i]
+        out.append((was, right[j] if j < n else None))
+    for j, now in enumerate(right):
+        if assignment[m + j] == j:
+            out.append((None, now))
+    return out
+
+
+def _assign(cost: list[list[float]]) -> list[int]:
+    """Minimum-cost perfect assignment of a square matrix (Hungarian method, O(n³)): row → column."""
+    n = len(cost)
+    big = sum(c for row in cost for c in row if c != _NO_PAIR) + 1
+    u = [0.0] * (n + 1)
+    v = [0.0] * (n + 1)
+    match = [0] * (n + 1)  # column → row, 1-based; 0 = free
+    way = [0] * (n + 1)
+    for row in range(1, n + 1):
+        match[0] = row
+        column = 0
+        least = [float("inf")] * (n + 1)
+        used = [False] * (n + 1)
+        while True:
+            used[column] = True
+            current = match[column]
+            delta = float("inf")
+            nxt = 0
+            for j in range(1, n + 1):
+                if used[j]:
+                    continue
+                value = cost[current - 1][j - 1]
+                reduced = (big if value == _NO_PAIR else value) - u[current] - v[j]
+                if reduced < least[j]:
+                    least[j] = reduced
+                    way[j] = column
+                if least[j] < delta:
+                    delta = least[j]
+                    nxt = j
+            for j in range(n + 1):
+                if used[j]:
+                    u[match[j]] += delta
+                    v[j] -= delta
+                else:
+                    least[j] -= delta
+            column = nxt
+            if match[column] == 0:
+                break
+        while column:
+            previous = way[column]
+            match[column] = match[previous]
+            column = previous
+    result = [0] * n
+    for j in range(1, n + 1):
+        result[match[j] - 1] = j - 1
+    return result
+
+
+def _scalar_facets(value: Any, prefix: str, out: dict[str, str]) -> None:
+    """The scalar leaves of an element by semantic path (keyed arrays by key; scalar sets skipped)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key != "@odata.type":
+                _scalar_facets(inner, _join(prefix, key), out)
+    elif isinstance(value, list):
+        if not _all_scalars(value):
+            keyed, _ = _split_keyed(value)
+            for key, inner in keyed.items():
+                _scalar_facets(inner, _join(prefix, key), out)
+    elif value is not None:
+        out[prefix] = _scalar_text(value)
+
+
+def _element_labels(before: list[Any], after: list[Any], pairs: list[tuple[Any, Any]]) -> list[str]:
+    """A name for each pair: none when each side has one element; else the value of a leaf that every
+    element has, distinct within each side and unchanged within each pair (the shortest such
+    values win, then the leaf path); else `#` and a digest of the element."""
+    if len(before) == len(after) == 1:
+        return ["" for _ in pairs]
+    sides = [[_facets(e) for e in before], [_facets(e) for e in after]]
+    candidates: set[str] | None = None
+    for side in sides:
+        for facets in side:
+            candidates = set(facets) if candidates is None else candidates & set(facets)
+    chosen: str | None = None
+    best: tuple[int, str] | None = None
+    for leaf in sorted(candidates or ()):
+        if any(len({f[leaf] for f in side}) != len(side) for side in sides):
+            continue
+        if any(was is not None and now is not None and _facets(was)[leaf] != _facets(now)[leaf] for was, now in pairs):
+            continue
+        rank = (max(len(f[leaf]) for side in sides for f in side), leaf)
+        if best is None or rank < best:
+            best, chosen = rank, leaf
+    labels: list[str] = []
+    for was, now in pairs:
+        if chosen is not None:
+            labels.append(_facets(was if was is not None else now)[chosen])
+        else:
+            # Symmetric in the two sides, so a comparison read backwards names its elements alike.
+            present = sorted(canonical_bytes(e) for e in (was, now) if e is not None)
+            labels.append("#" + sha256_hex(b"\n".join(present))[:8])
+    return labels
+
+
+def _facets(element: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    _scalar_facets(element, "", out)
+    return out
 
 
 def compare_items(contract: PolicyContract, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:

@@ -1,0 +1,155 @@
+"""Strict mode: where the service is stricter than its metadata, the simulator is too (GRAPH.md
+"Service behaviour that the metadata does not show"). Each test shows the strict answer and, where
+it helps to see what strictness adds, the lenient (metadata-only) answer beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from devtools.graphsim import GraphSimulator, SimTenant
+from devtools.graphsim.catalog import EXPAND_LIMIT
+from tests.devtools.graphsim.helpers import SECRET, GraphClient
+
+GPC = "/beta/deviceManagement/groupPolicyConfigurations"
+SC = "/beta/deviceManagement/configurationPolicies"
+TAGS = "/beta/deviceManagement/roleScopeTags"
+AUTH_METHODS = "/v1.0/policies/authenticationMethodsPolicy"
+
+
+@pytest.fixture(scope="module")
+def lenient(tenant: SimTenant) -> Iterator[GraphClient]:
+    """The same tenant behind a simulator that answers only by the metadata."""
+    with GraphSimulator(token_secret=SECRET, strict=False) as sim:
+        sim.add_tenant(tenant.tenant_id, tenant)
+        graph = GraphClient(sim, tenant.tenant_id)
+        yield graph
+        graph.close()
+
+
+def _config_with_presentations(tenant: SimTenant) -> tuple[str, dict[str, object]]:
+    for config in tenant.objects("groupPolicyConfiguration"):
+        for value in config["definitionValues"]:
+            if value["presentationValues"]:
+                return config["id"], value
+    raise AssertionError("no admin template with presentation values")
+
+
+def test_strict_is_the_default(sim: GraphSimulator) -> None:
+    assert sim.strict is True and GraphSimulator().strict is True
+
+
+def test_a_nested_expand_on_admin_templates_is_refused_with_max_expansion_depth(
+    client: GraphClient, lenient: GraphClient, tenant: SimTenant
+) -> None:
+    config_id, _ = _config_with_presentations(tenant)
+    nested = f"{GPC}/{config_id}/definitionValues?$expand=definition,presentationValues($expand=presentation)"
+    refused = client.get(nested)
+    assert refused.status_code == 400
+    assert "MaxExpansionDepth" in refused.json()["error"]["message"]
+    assert client.get(f"{GPC}?$expand=definitionValues($expand=definition)").status_code == 400
+    # Depth one is accepted, and so is the same nesting at the presentation values' own path.
+    assert client.get(f"{GPC}/{config_id}/definitionValues?$expand=definition").status_code == 200
+    assert lenient.get(nested).status_code == 200
+
+
+def test_presentation_values_expanded_at_depth_one_come_back_empty(
+    client: GraphClient, lenient: GraphClient, tenant: SimTenant
+) -> None:
+    config_id, value = _config_with_presentations(tenant)
+    expanded = client.get_all(f"{GPC}/{config_id}/definitionValues?$expand=presentationValues")
+    assert expanded and all(v["presentationValues"] == [] for v in expanded)
+    own_path = client.get_all(f"{GPC}/{config_id}/definitionValues/{value['id']}/presentationValues")
+    assert len(own_path) == len(value["presentationValues"]) >= 1  # type: ignore[arg-type]
+    assert any(
+        v["presentationValues"]
+        for v in lenient.get_all(f"{GPC}/{config_id}/definitionValues?$expand=presentationValues")
+    )
+
+
+def test_the_definition_catalogue_lists_presentations(client: GraphClient, tenant: SimTenant) -> None:
+    _, value = _config_with_presentations(tenant)
+    definition = value["definition"]
+    assert isinstance(definition, dict)
+    presentations = client.get_all(f"/beta/deviceManagement/groupPolicyDefinitions/{definition['id']}/presentations")
+    assert {p["id"] for p in presentations} >= {
+        pv["presentation"]["id"]
+        for pv in value["presentationValues"]  # type: ignore[union-attr]
+    }
+    bare = next(
+        d
+        for d in client.get_all("/beta/deviceManagement/groupPolicyDefinitions")
+        if d["displayName"] == "Use OneDrive Files On-Demand"
+    )
+    assert client.get_all(f"/beta/deviceManagement/groupPolicyDefinitions/{bare['id']}/presentations") == []
+
+
+def test_scope_tag_assignments_are_empty_when_expanded_and_whole_at_their_own_path(
+    client: GraphClient, lenient: GraphClient, tenant: SimTenant
+) -> None:
+    tagged = [t for t in tenant.objects("roleScopeTag") if t["assignments"]]
+    assert tagged, "the tenant should hold scope tags with assignments"
+    listed = client.get_all(f"{TAGS}?$expand=assignments")
+    assert listed and all(t["assignments"] == [] for t in listed)
+    one = tagged[0]
+    assert len(client.get_all(f"{TAGS}/{one['id']}/assignments")) == len(one["assignments"])
+    assert any(t["assignments"] for t in lenient.get_all(f"{TAGS}?$expand=assignments"))
+
+
+@pytest.mark.parametrize(
+    "query", ["$expand=authenticationMethodConfigurations", "$select=id", "$top=1", "api-version=1"]
+)
+def test_the_authentication_methods_policy_refuses_every_query_option(
+    client: GraphClient, lenient: GraphClient, query: str
+) -> None:
+    refused = client.get(f"{AUTH_METHODS}?{query}")
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "BadRequest"
+    plain = client.get(AUTH_METHODS).json()
+    assert {c["id"] for c in plain["authenticationMethodConfigurations"]} >= {"Fido2", "Sms"}
+    # By the metadata alone the configurations need an $expand, which is accepted.
+    assert "authenticationMethodConfigurations" not in lenient.get(AUTH_METHODS).json()
+    assert lenient.get(f"{AUTH_METHODS}?$expand=authenticationMethodConfigurations").status_code == 200
+
+
+def test_expanded_collections_are_cut_short_with_a_navigation_next_link(
+    client: GraphClient, lenient: GraphClient, tenant: SimTenant
+) -> None:
+    big = next(p for p in tenant.objects("settingsCatalogPolicy") if p["settingCount"] > EXPAND_LIMIT)
+    item = client.get(f"{SC}/{big['id']}?$expand=settings").json()
+    assert len(item["settings"]) == EXPAND_LIMIT
+    link = item["settings@odata.nextLink"]
+    assert link.startswith(client.sim.base_url + f"{SC}/{big['id']}/settings?")
+    rest = client.get_all(link)
+    ids = [s["id"] for s in item["settings"] + rest]
+    assert ids == [s["id"] for s in big["settings"]]
+    whole = lenient.get(f"{SC}/{big['id']}?$expand=settings").json()
+    assert len(whole["settings"]) == big["settingCount"] and "settings@odata.nextLink" not in whole
+
+
+def test_a_list_item_whose_expansion_was_cut_comes_without_its_setting_count(
+    client: GraphClient, tenant: SimTenant
+) -> None:
+    listed = client.get_all(f"{SC}?$expand=settings")
+    cut = [p for p in listed if "settings@odata.nextLink" in p]
+    whole = [p for p in listed if "settings@odata.nextLink" not in p]
+    assert cut and whole
+    assert all("settingCount" not in p for p in cut)
+    assert all(p["settingCount"] == len(p["settings"]) for p in whole)
+    # Read by id, the item has its count.
+    assert client.get(f"{SC}/{cut[0]['id']}").json()["settingCount"] > EXPAND_LIMIT
+
+
+def test_strict_answers_hold_inside_batch(client: GraphClient, tenant: SimTenant) -> None:
+    config_id, _ = _config_with_presentations(tenant)
+    requests = [
+        {
+            "id": "1",
+            "method": "GET",
+            "url": f"/deviceManagement/groupPolicyConfigurations/{config_id}/definitionValues?$expand=definition,presentationValues($expand=presentation)",
+        },
+        {"id": "2", "method": "GET", "url": "/deviceManagement/roleScopeTags?$expand=assignments"},
+    ]
+    replies = {r["id"]: r for r in client.post("/beta/$batch", {"requests": requests}).json()["responses"]}
+    assert replies["1"]["status"] == 400
+    assert replies["2"]["status"] == 200 and all(t["assignments"] == [] for t in replies["2"]["body"]["value"])
