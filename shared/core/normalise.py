@@ -36,8 +36,8 @@ KEY_FIELDS: Final = (
     "packageId",
     "ruleName",
 )
-# mobileAppIdentifier subtypes (iOS bundleId, Android packageId, Windows windowsAppId, macOS bundleId).
-APP_IDENTIFIER_FIELDS: Final = ("bundleId", "packageId", "windowsAppId", "productId")
+# mobileAppIdentifier subtypes (iOS and macOS bundleId, Android packageId, Windows windowsAppId).
+APP_IDENTIFIER_FIELDS: Final = ("bundleId", "packageId", "windowsAppId")
 # A key this long is a value, not a name: such an element is identified by content instead.
 MAX_KEY_LENGTH: Final = 200
 

@@ -73,8 +73,12 @@ INTUNE: Final[tuple[PolicyContract, ...]] = (
     _simple(
         "deviceConfiguration",
         "deviceConfigurations",
-        # Android dedicated devices: the PIN that leaves kiosk mode.
-        secret_fields=frozenset({"kioskModeExitCode"}),
+        # Secret whatever the name says: the PIN that leaves Android kiosk mode, a Log Analytics
+        # workspace key (Surface Hub), a Windows product key (edition upgrade).
+        secret_fields=frozenset({"kioskModeExitCode", "azureOperationalInsightsWorkspaceKey", "productKey"}),
+        # Custom profile payloads (a mobileconfig, an imported Wi-Fi profile with its key, an OMA CP
+        # document) can embed credentials: kept as hash and size, like script bodies.
+        script_fields=frozenset({"payload", "configurationXml"}),
     ),
     PolicyContract(
         key="deviceCompliancePolicy",

@@ -115,6 +115,7 @@ class PolicyContract:
     volatile_fields: frozenset[str] = frozenset()
     # Hold a PIN, password, key or token whatever their names say: stored as markers only.
     secret_fields: frozenset[str] = frozenset()
+    # Bodies kept as hash and size only (script bodies, custom profile payloads), compared whole.
     script_fields: frozenset[str] = frozenset()
     has_assignments: bool = True
     severity: dict[str, Severity] = field(default_factory=dict)
