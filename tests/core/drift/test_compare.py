@@ -260,8 +260,8 @@ def test_a_value_changing_only_its_json_type_is_still_a_change() -> None:
 def test_a_huge_value_is_shown_as_hash_and_size() -> None:
     contract = CONTRACTS["deviceConfiguration"]
     blob = "x" * (MAX_VALUE_BYTES * 2)
-    before = normalise_item(contract, {"id": "c", "displayName": "C", "payload": "small"}, KEY)
-    after = normalise_item(contract, {"id": "c", "displayName": "C", "payload": blob}, KEY)
+    before = normalise_item(contract, {"id": "c", "displayName": "C", "lockScreenFootnote": "small"}, KEY)
+    after = normalise_item(contract, {"id": "c", "displayName": "C", "lockScreenFootnote": blob}, KEY)
     [change] = compare_items(contract, before, after)
     assert change["before"] == "small"
     data = canonical_bytes(blob)
