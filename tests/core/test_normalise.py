@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import random
@@ -166,3 +167,42 @@ def test_script_bodies_become_hash_and_size() -> None:
     assert "PLANTED-SCRIPT-BODY" not in json.dumps(item)
     assert item["content"]["scriptContent"] == script_summary(raw["scriptContent"])
     assert item["content"]["scriptContent"]["sizeBytes"] == len(body)
+
+
+def test_admin_set_fields_are_kept_and_a_kiosk_exit_pin_is_a_secret() -> None:
+    contract = CONTRACTS["deviceConfiguration"]
+    raw = {
+        "id": "kiosk",
+        "@odata.type": "#microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration",
+        "displayName": "Warehouse kiosk",
+        "kioskModeExitCode": "PLANTED-SECRET-exit-pin",
+        "deviceManagementApplicabilityRuleOsEdition": {
+            "osEditionTypes": ["windows10Enterprise"],
+            "ruleType": "include",
+        },
+        "supportsScopeTags": True,
+        "version": 7,
+    }
+    item = normalise_item(contract, raw, KEY)
+    assert "PLANTED" not in json.dumps(item)
+    assert item["content"]["kioskModeExitCode"].startswith("<secret hmac:")
+    assert item["content"]["deviceManagementApplicabilityRuleOsEdition"]["osEditionTypes"] == ["windows10Enterprise"]
+    assert "supportsScopeTags" not in item["content"] and "version" not in item["content"]
+    policy = normalise_item(
+        CONTRACTS["authenticationMethodsPolicy"],
+        {
+            "id": "authenticationMethodsPolicy",
+            "policyMigrationState": "migrationComplete",
+            "reconfirmationInDays": 90,
+            "policyVersion": "1.5",
+        },
+        KEY,
+    )
+    assert policy["content"] == {"policyMigrationState": "migrationComplete", "reconfirmationInDays": 90}
+
+
+def test_custom_profile_payloads_are_kept_as_hash_and_size() -> None:
+    contract = CONTRACTS["deviceConfiguration"]
+    payload = base64.b64encode(b"<plist><key>Password</key><string>PLANTED-SECRET-wifi</string></plist>").decode()
+    item = normalise_item(contract, {"id": "c", "displayName": "Wi-Fi", "payload": payload}, KEY)
+    assert item["content"]["payload"] == script_summary(payload)
