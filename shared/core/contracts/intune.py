@@ -122,7 +122,10 @@ INTUNE: Final[tuple[PolicyContract, ...]] = (
         api_version="beta",
         sources=(Source("deviceManagement/intents", EXPAND_ASSIGNMENTS),),
         permission=PERM_CONFIG,
-        follow_ups=(FollowUp("settings", "settings"), FollowUp("categories", "categories")),
+        # The setting instances are the configuration. `categories` only group them by the template's
+        # sections (name, hasRequiredSetting): Microsoft's structure, one operation per intent for
+        # nothing an admin sets, so not read.
+        follow_ups=(FollowUp("settings", "settings"),),
         volatile_fields=frozenset({"isMigratingToConfigurationPolicy"}),
         severity={"settings": "high"},
     ),
