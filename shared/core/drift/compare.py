@@ -257,6 +257,10 @@ def _split_keyed(values: list[Any]) -> tuple[dict[str, Any], list[Any]]:
 
 
 _NO_PAIR: Final = float("inf")
+# Above this many candidate pairs the optimal assignment (cubic) gives way to a greedy one, and
+# above the second bound (a whole collection replaced) elements are not paired at all.
+_OPTIMAL_PAIRS: Final = 2_500
+_ANY_PAIRS: Final = 40_000
 
 
 def _pair_cost(contract: PolicyContract, before: Any, after: Any) -> int:
@@ -274,7 +278,9 @@ def pair_elements(contract: PolicyContract, before: list[Any], after: list[Any])
     into another); two elements pair only when at least half their leaves agree, except when each
     side has exactly one. The result does not depend on the order of either input: both are sorted
     canonically first, and ties resolve by that order. Returns (before, after) pairs, None on the
-    side an element is missing from, sorted by the canonical form of the pair.
+    side an element is missing from, sorted by the canonical form of the pair. Large collections
+    (over 2,500 candidate pairs) are paired greedily, cheapest first; over 40,000 (a collection
+    replaced whole) elements are reported as removed and added.
     """
     left = sorted(before, key=canonical_bytes)
     right = sorted(after, key=canonical_bytes)
@@ -302,8 +308,10 @@ def pair_elements(contract: PolicyContract, before: list[Any], after: list[Any])
 
 
 def _best_match(contract: PolicyContract, left: list[Any], right: list[Any], single: bool) -> list[tuple[Any, Any]]:
-    if not left or not right:
+    if not left or not right or len(left) * len(right) > _ANY_PAIRS:
         return [(e, None) for e in left] + [(None, e) for e in right]
+    if len(left) * len(right) > _OPTIMAL_PAIRS:
+        return _greedy_match(contract, left, right)
     m, n = len(left), len(right)
     size = m + n
     # Rows: left elements, then one "added" slot per right element; columns: right elements, then
@@ -328,6 +336,28 @@ def _best_match(contract: PolicyContract, left: list[Any], right: list[Any], sin
     for j, now in enumerate(right):
         if assignment[m + j] == j:
             out.append((None, now))
+    return out
+
+
+def _greedy_match(contract: PolicyContract, left: list[Any], right: list[Any]) -> list[tuple[Any, Any]]:
+    """Cheapest allowed pairs first (ties by position in the canonical order): for large collections."""
+    held = [_leaves(e) for e in left]
+    holds = [_leaves(e) for e in right]
+    candidates: list[tuple[int, int, int]] = []
+    for i, was in enumerate(left):
+        for j, now in enumerate(right):
+            change = _pair_cost(contract, was, now)
+            if 2 * change <= held[i] + holds[j]:
+                candidates.append((change, i, j))
+    candidates.sort()
+    used_left: dict[int, int] = {}
+    used_right: set[int] = set()
+    for _, i, j in candidates:
+        if i not in used_left and j not in used_right:
+            used_left[i] = j
+            used_right.add(j)
+    out = [(was, right[used_left[i]] if i in used_left else None) for i, was in enumerate(left)]
+    out += [(None, now) for j, now in enumerate(right) if j not in used_right]
     return out
 
 
@@ -401,6 +431,9 @@ def _element_labels(before: list[Any], after: list[Any], pairs: list[tuple[Any, 
     if len(before) == len(after) == 1:
         return ["" for _ in pairs]
     sides = [[_facets(e) for e in before], [_facets(e) for e in after]]
+    paired = [
+        (_facets(was) if was is not None else None, _facets(now) if now is not None else None) for was, now in pairs
+    ]
     candidates: set[str] | None = None
     for side in sides:
         for facets in side:
@@ -410,15 +443,16 @@ def _element_labels(before: list[Any], after: list[Any], pairs: list[tuple[Any, 
     for leaf in sorted(candidates or ()):
         if any(len({f[leaf] for f in side}) != len(side) for side in sides):
             continue
-        if any(was is not None and now is not None and _facets(was)[leaf] != _facets(now)[leaf] for was, now in pairs):
+        if any(was is not None and now is not None and was[leaf] != now[leaf] for was, now in paired):
             continue
         rank = (max(len(f[leaf]) for side in sides for f in side), leaf)
         if best is None or rank < best:
             best, chosen = rank, leaf
     labels: list[str] = []
-    for was, now in pairs:
-        if chosen is not None:
-            labels.append(_facets(was if was is not None else now)[chosen])
+    for (was, now), (was_facets, now_facets) in zip(pairs, paired, strict=True):
+        present_facets = was_facets if was_facets is not None else now_facets
+        if chosen is not None and present_facets is not None:
+            labels.append(present_facets[chosen])
         else:
             # Symmetric in the two sides, so a comparison read backwards names its elements alike.
             present = sorted(canonical_bytes(e) for e in (was, now) if e is not None)

@@ -250,3 +250,14 @@ def test_pairing_is_deterministic_order_independent_and_mirrors(
     identical = [b for b, a in pairs if b is not None and b == a]
     common = sum(min(before.count(e), after.count(e)) for e in {repr(x): x for x in before}.values())
     assert len(identical) == common
+
+
+def test_a_large_collection_with_every_rule_changed_still_pairs_each_rule_with_itself() -> None:
+    # 60 x 60 candidate pairs: past the optimal assignment's bound, paired greedily.
+    rules = [_rule(f"Rule {i:02d}", str(2000 + i)) for i in range(60)]
+    changed = [_rule(f"Rule {i:02d}", str(2000 + i), enabled="0") for i in range(60)]
+    changes = _changes(_policy(_group(FW, rules)), _policy(_group(FW, changed)))
+    assert [c["path"] for c in changes] == [
+        f"settings/{FW}/groupSettingCollectionValue/Rule {i:02d}/children/{FW}_enabled/choiceSettingValue/value"
+        for i in range(60)
+    ]
