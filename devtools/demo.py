@@ -120,6 +120,23 @@ def _defender_setting(tenant: SimTenant) -> tuple[dict[str, Any], str, str, str]
     return None
 
 
+ASR_RULES = "device_vendor_msft_policy_config_defender_attacksurfacereductionrules"
+
+
+def _asr_rule_in_block_mode(tenant: SimTenant) -> tuple[dict[str, Any], str] | None:
+    """An attack surface reduction policy and one of its rules (a child of the group collection) in block mode."""
+    for policy in tenant.objects("settingsCatalogPolicy"):
+        for row in policy.get("settings") or []:
+            instance = row["settingInstance"]
+            if instance["settingDefinitionId"] != ASR_RULES:
+                continue
+            for element in instance.get("groupSettingCollectionValue") or []:
+                for rule in element["children"]:
+                    if rule["choiceSettingValue"]["value"].endswith("_block"):
+                        return policy, rule["settingDefinitionId"]
+    return None
+
+
 def _wifi_with_key(tenant: SimTenant) -> dict[str, Any] | None:
     for config in tenant.objects("deviceConfiguration"):
         if "wifi" in str(config.get("@odata.type", "")).lower() and config.get("preSharedKey"):
@@ -151,6 +168,18 @@ def apply_changes(sim: GraphSimulator, tenant_ids: list[str]) -> list[ScriptedCh
             ScriptedChange(
                 tid, "settingsCatalogPolicy", policy["id"], "modified",
                 f"{tenant.name}: '{policy['name']}': Defender setting {short} switched off ({before[-1]} → {after[-1]})",
+            )
+        )  # fmt: skip
+
+    found = _find(sim, big_first, _asr_rule_in_block_mode)
+    if found:
+        tid, tenant, (policy, rule) = found
+        tenant.set_setting_value(policy["id"], rule, f"{rule}_audit")
+        short = rule.rsplit("_", 1)[-1]
+        done.append(
+            ScriptedChange(
+                tid, "settingsCatalogPolicy", policy["id"], "modified",
+                f"{tenant.name}: '{policy['name']}': attack surface reduction rule {short} moved from block to audit",
             )
         )  # fmt: skip
 
@@ -381,8 +410,10 @@ def main(argv: list[str] | None = None) -> int:
             say(f"{len(detected) - len(missed)} of {len(detected)} scripted changes show up as findings")
             for change in missed:
                 say(f"MISSED: {change.description}")
-            if detected and detected[0][1] is not None:
-                print_finding(api, detected[0][0].tenant_id, str(detected[0][1]))
+            # A setting deep in a policy, and one rule inside a group collection (best-match pairing).
+            for change, finding in detected[:2]:
+                if finding is not None:
+                    print_finding(api, change.tenant_id, finding)
             if missed or not detected:
                 return 1
             if args.once:
