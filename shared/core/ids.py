@@ -1,4 +1,4 @@
-"""Every id format of the app, once: tenant and group GUIDs, run ids, finding ids (pure).
+"""Every id format of the app, once: tenant and group GUIDs, run ids, finding ids, template ids (pure).
 
 Each format is one pattern string; the validators here and the OpenAPI document both use it, so
 what the handlers accept and what the document says can never disagree. Patterns are anchored with
@@ -17,10 +17,12 @@ from shared.errors import ValidationError
 GUID_PATTERN: Final = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 RUN_ID_PATTERN: Final = "^[0-9]{8}T[0-9]{9}Z-[0-9a-f]{8}$"
 FINDING_ID_PATTERN: Final = "^[0-9a-f]{32}$"
+TEMPLATE_ID_PATTERN: Final = "^[a-z0-9-]{1,64}$"
 
 _GUID: Final = re.compile(GUID_PATTERN.rstrip("$"))
 _RUN_ID: Final = re.compile(RUN_ID_PATTERN.rstrip("$"))
 _FINDING_ID: Final = re.compile(FINDING_ID_PATTERN.rstrip("$"))
+_TEMPLATE_ID: Final = re.compile(TEMPLATE_ID_PATTERN.rstrip("$"))
 
 
 def _full(pattern: re.Pattern[str], value: Any) -> bool:
@@ -42,6 +44,13 @@ def require_guid(value: Any, name: str) -> str:
 def is_finding_id(value: Any) -> bool:
     """True for a finding id: 32 lower-case hex digits."""
     return _full(_FINDING_ID, value)
+
+
+def require_template_id(value: Any) -> str:
+    """A template id (1-64 characters of a-z, 0-9 and -), or ValidationError."""
+    if not _full(_TEMPLATE_ID, value):
+        raise ValidationError("templateId must be 1-64 characters of a-z, 0-9 and -", "invalid_template_id")
+    return str(value)
 
 
 def new_run_id(now: datetime | None = None) -> str:

@@ -10,7 +10,15 @@ from typing import Final
 
 from shared.core.contracts.entra import ENTRA
 from shared.core.contracts.intune import INTUNE
-from shared.core.contracts.model import ApiVersion, CountCheck, FollowUp, PolicyContract, Severity, Source
+from shared.core.contracts.model import (
+    ApiVersion,
+    CountCheck,
+    FollowUp,
+    PolicyContract,
+    SettingsLayout,
+    Severity,
+    Source,
+)
 from shared.errors import ValidationError
 
 __all__ = [
@@ -20,6 +28,7 @@ __all__ = [
     "CountCheck",
     "FollowUp",
     "PolicyContract",
+    "SettingsLayout",
     "Severity",
     "Source",
     "contract_for",

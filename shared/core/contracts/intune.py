@@ -18,6 +18,7 @@ from shared.core.contracts.model import (
     CountCheck,
     FollowUp,
     PolicyContract,
+    SettingsLayout,
     Source,
 )
 
@@ -69,6 +70,7 @@ INTUNE: Final[tuple[PolicyContract, ...]] = (
         # Derived by the service from templateReference.templateId.
         volatile_fields=frozenset({"templateDisplayName", "templateDisplayVersion"}),
         severity={"settings": "high"},
+        settings_layout=SettingsLayout(),
     ),
     _simple(
         "deviceConfiguration",

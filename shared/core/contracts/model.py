@@ -94,6 +94,19 @@ class CountCheck:
 
 
 @dataclass(frozen=True)
+class SettingsLayout:
+    """Where a settings-based type keeps its settings, for alignment by setting (DESIGN §14).
+
+    `collection` names the content array whose elements each hold one setting (keyed like the
+    normaliser keys them: `settingInstance.settingDefinitionId`); `partition` names the fields that
+    must be equal for two policies' settings to meet on one device (platform, technologies).
+    """
+
+    collection: str = "settings"
+    partition: tuple[str, ...] = ("platforms", "technologies")
+
+
+@dataclass(frozen=True)
 class PolicyContract:
     """How one policy type is read from Graph and how its items are normalised and judged."""
 
@@ -119,6 +132,9 @@ class PolicyContract:
     script_fields: frozenset[str] = frozenset()
     has_assignments: bool = True
     severity: dict[str, Severity] = field(default_factory=dict)
+    # Settings-based types are aligned setting by setting across all of a tenant's policies; the
+    # others are paired object to object (DESIGN §14).
+    settings_layout: SettingsLayout | None = None
 
     def severity_for(self, change: str) -> Severity:
         """Severity of an added/removed item or of a modified category."""
