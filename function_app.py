@@ -2,6 +2,7 @@
 
 import azure.functions as func
 
+from functions.alignment import bp as alignment_bp
 from functions.api import bp as api_bp
 from functions.drift import bp as drift_bp
 from functions.scan import bp as scan_bp
@@ -12,3 +13,4 @@ app.register_functions(scan_bp)
 app.register_functions(api_bp)
 app.register_functions(drift_bp)
 app.register_functions(ui_bp)
+app.register_functions(alignment_bp)

@@ -17,7 +17,9 @@ log = logging.getLogger(__name__)
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> func.HttpResponse:
-    """A JSON response."""
+    """A JSON response (no body at all for 204)."""
+    if status == 204:
+        return func.HttpResponse(status_code=204, headers=headers or {})
     return func.HttpResponse(
         json.dumps(body, separators=(",", ":")), status_code=status, mimetype="application/json", headers=headers or {}
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import azure.functions as func
 
 from functions._http import json_response, preflight, respond
-from shared.api import baseline, findings, tenants
+from shared.api import baseline, findings, templates, tenants
 from shared.api.openapi import openapi_document
 from shared.api.request import ApiRequest, ApiResponse
-from shared.settings import SCAN_QUEUE
+from shared.settings import ALIGNMENT_QUEUE, SCAN_QUEUE
 from shared.storage.stores import get_stores
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
@@ -82,6 +82,56 @@ def delete_baseline(req: func.HttpRequest) -> func.HttpResponse:
     return respond(req, lambda r: baseline.delete_baseline(r, get_stores))
 
 
+@bp.route(route="templates", methods=["GET"], auth_level=ANON)
+def get_templates(req: func.HttpRequest) -> func.HttpResponse:
+    """Every template with its current version."""
+    return respond(req, lambda r: templates.get_templates(r, get_stores))
+
+
+@bp.route(route="templates/{templateId}", methods=["PUT"], auth_level=ANON)
+@bp.queue_output(arg_name="alignments", queue_name=ALIGNMENT_QUEUE, connection="AzureWebJobsStorage")
+def put_template(req: func.HttpRequest, alignments: func.Out[list[str]]) -> func.HttpResponse:
+    """Create a template or a new version of it; assigned tenants are measured against the new version."""
+
+    def handler(r: ApiRequest) -> ApiResponse:
+        response, messages = templates.put_template(r, get_stores)
+        if messages:
+            alignments.set(messages)
+        return response
+
+    return respond(req, handler)
+
+
+@bp.route(route="templates/{templateId}", methods=["GET"], auth_level=ANON)
+def get_template(req: func.HttpRequest) -> func.HttpResponse:
+    """One template: version, source run, objects, variables."""
+    return respond(req, lambda r: templates.get_template(r, get_stores))
+
+
+@bp.route(route="templates/{templateId}", methods=["DELETE"], auth_level=ANON)
+def delete_template(req: func.HttpRequest) -> func.HttpResponse:
+    """Delete a template with its versions, assignments and alignments."""
+    return respond(req, lambda r: templates.delete_template_route(r, get_stores))
+
+
+@bp.route(route="tenants/{tenantId}/templates/{templateId}", methods=["PUT"], auth_level=ANON)
+def put_assignment(req: func.HttpRequest) -> func.HttpResponse:
+    """Assign a template to a tenant (with its variable values) and measure the tenant now."""
+    return respond(req, lambda r: templates.put_assignment(r, get_stores))
+
+
+@bp.route(route="tenants/{tenantId}/templates/{templateId}", methods=["DELETE"], auth_level=ANON)
+def delete_assignment(req: func.HttpRequest) -> func.HttpResponse:
+    """Unassign a template from a tenant."""
+    return respond(req, lambda r: templates.delete_assignment(r, get_stores))
+
+
+@bp.route(route="tenants/{tenantId}/alignment", methods=["GET"], auth_level=ANON)
+def get_alignment(req: func.HttpRequest) -> func.HttpResponse:
+    """The tenant's alignment with each assigned template (one point read)."""
+    return respond(req, lambda r: templates.get_alignment(r, get_stores))
+
+
 @bp.route(route="openapi.json", methods=["GET"], auth_level=ANON)
 def get_openapi(req: func.HttpRequest) -> func.HttpResponse:
     """The OpenAPI 3 document of this API."""
@@ -91,4 +141,10 @@ def get_openapi(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="tenants/{*rest}", methods=["OPTIONS"], auth_level=ANON)
 def cors_preflight(req: func.HttpRequest) -> func.HttpResponse:
     """CORS preflight for the allowed origins (CORS_ALLOWED_ORIGINS)."""
+    return preflight(req)
+
+
+@bp.route(route="templates/{*rest}", methods=["OPTIONS"], auth_level=ANON)
+def cors_preflight_templates(req: func.HttpRequest) -> func.HttpResponse:
+    """CORS preflight of the template routes."""
     return preflight(req)

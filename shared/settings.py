@@ -72,6 +72,8 @@ _BY_NAME: Final = {spec.name: spec for spec in APP_SETTINGS}
 
 SNAPSHOT_CONTAINER: Final = "snapshots"
 SCAN_QUEUE: Final = "tenant-scans"
+TEMPLATE_CONTAINER: Final = "templates"
+ALIGNMENT_QUEUE: Final = "tenant-alignments"
 CREDENTIAL_MODES: Final = ("managed_identity", "client_secret", "certificate", "static_token")
 AUTH_MODES: Final = ("easyauth", "jwt", "local")
 

@@ -80,6 +80,7 @@ def get_portfolio(request: ApiRequest, open_stores: StoresFactory) -> ApiRespons
     caller = enter(request, ROLE_READ)
     stores = open_stores()
     summaries = stores.summaries.all()
+    alignment = stores.alignments.scores()
     out = []
     for tenant in visible_tenants(caller, stores.tenants.list()):
         summary = public_summary(tenant, summaries.get(tenant.tenant_id))
@@ -95,6 +96,7 @@ def get_portfolio(request: ApiRequest, open_stores: StoresFactory) -> ApiRespons
                 "counts": {k: int(counts.get(k, 0)) for k in ("new", "acknowledged", "resolved")},
                 "state": summary.get("state", "blocked"),
                 "coverageProblems": len((summary.get("coverage") or {}).get("failed") or []),
+                "alignment": alignment.get(tenant.tenant_id, []),
             }
         )
     return ApiResponse({"tenants": out})

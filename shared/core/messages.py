@@ -1,4 +1,5 @@
-"""Queue message bodies (pure): the scan request that the timer and `POST /scans` enqueue."""
+"""Queue message bodies (pure): the scan request that the timer and `POST /scans` enqueue, and the
+alignment request a completed scan or a new template version enqueues."""
 
 from __future__ import annotations
 
@@ -69,3 +70,32 @@ def parse_scan_message(body: str) -> ScanRequest:
     if not isinstance(run_id, str) or not is_run_id(run_id):
         raise ValidationError("scan message has no valid runId")
     return ScanRequest(tenant_id, run_id, str(data.get("trigger") or "schedule"), str(data.get("requestedAt") or ""))
+
+
+@dataclass(frozen=True)
+class AlignmentRequest:
+    """The body of a tenant-alignments queue message: recompute one tenant's alignment (DESIGN §14),
+    after a completed scan (`scan`, with its run) or a new template version (`template`)."""
+
+    tenant_id: str
+    reason: str
+    run_id: str | None = None
+
+    def to_message(self) -> str:
+        """The JSON text put on the queue."""
+        return json.dumps({"tenantId": self.tenant_id, "reason": self.reason, "runId": self.run_id}, sort_keys=True)
+
+
+def parse_alignment_message(body: str) -> AlignmentRequest:
+    """Validate an alignment message; anything malformed raises ValidationError."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise ValidationError("alignment message is not JSON") from None
+    if not isinstance(data, dict):
+        raise ValidationError("alignment message is not a JSON object")
+    tenant_id = require_guid(data.get("tenantId"), "tenantId")
+    run_id = data.get("runId")
+    if run_id is not None and (not isinstance(run_id, str) or not is_run_id(run_id)):
+        raise ValidationError("alignment message has an invalid runId")
+    return AlignmentRequest(tenant_id, str(data.get("reason") or "scan"), run_id)

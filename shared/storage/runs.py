@@ -145,6 +145,15 @@ class RunStore:
             return _from_entity(entity)
         return None
 
+    def latest_completed(self, tenant_id: str) -> RunRecord | None:
+        """The newest `completed` run of a tenant, whatever its scope."""
+        entities = self._table.query_entities(
+            "PartitionKey eq @t and status eq 'completed'", parameters={"t": tenant_id}, results_per_page=1
+        )
+        for entity in entities:
+            return _from_entity(entity)
+        return None
+
     def mark_unreadable(self, tenant_id: str, run_id: str, error_code: str) -> None:
         """A run whose snapshot cannot be read is failed, with the reader's stable code."""
         entity = {

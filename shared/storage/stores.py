@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
+from shared.storage.alignments import AlignmentStore
+from shared.storage.assignments import AssignmentStore
 from shared.storage.baselines import BaselineStore
 from shared.storage.clients import StorageClients, StorageConfig
 from shared.storage.findings import FindingStore
@@ -16,6 +18,7 @@ from shared.storage.registry import TenantRegistry
 from shared.storage.runs import RunStore
 from shared.storage.snapshots import SnapshotStore
 from shared.storage.summaries import SummaryStore
+from shared.storage.templates import TemplateStore
 
 
 @dataclass
@@ -55,6 +58,18 @@ class Stores:
     @cached_property
     def baselines(self) -> BaselineStore:
         return BaselineStore(self.clients)
+
+    @cached_property
+    def templates(self) -> TemplateStore:
+        return TemplateStore(self.clients)
+
+    @cached_property
+    def assignments(self) -> AssignmentStore:
+        return AssignmentStore(self.clients)
+
+    @cached_property
+    def alignments(self) -> AlignmentStore:
+        return AlignmentStore(self.clients)
 
 
 _current: Stores | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -10,6 +11,7 @@ from typing import Any
 from azure.core.exceptions import ResourceExistsError
 from azure.data.tables import TableClient
 
+from shared.core.canonical import canonical_bytes
 from shared.storage.clients import StorageClients
 
 # Table Storage limits (Azurite does not enforce them; we do).
@@ -53,6 +55,26 @@ def load_json(value: Any, default: Any) -> Any:
     if not isinstance(value, str) or not value:
         return default
     return json.loads(value)
+
+
+def pack_chunks(prefix: str, value: Any, limit: int = MAX_ENTITY_BYTES - 64 * 1024) -> dict[str, Any]:
+    """`value` as gzip-compressed canonical JSON in binary properties `<prefix>0..n` plus `<prefix>Chunks`;
+    ValueError when it does not fit in `limit` bytes."""
+    packed = gzip.compress(canonical_bytes(value), mtime=0)
+    if len(packed) > limit:
+        raise ValueError(f"{prefix}: {len(packed)} compressed bytes exceed {limit}")
+    chunks = [packed[i : i + PACKED_PROPERTY_BYTES] for i in range(0, len(packed), PACKED_PROPERTY_BYTES)]
+    out: dict[str, Any] = {f"{prefix}{index}": chunk for index, chunk in enumerate(chunks)}
+    out[f"{prefix}Chunks"] = len(chunks)
+    return out
+
+
+def unpack_chunks(entity: Mapping[str, Any], prefix: str, default: Any) -> Any:
+    """The value pack_chunks stored under `prefix`, or `default` when there is none."""
+    count = int(entity.get(f"{prefix}Chunks") or 0)
+    if not count:
+        return default
+    return json.loads(gzip.decompress(b"".join(bytes(entity[f"{prefix}{i}"]) for i in range(count))))
 
 
 def entity_size(entity: Mapping[str, Any]) -> int:

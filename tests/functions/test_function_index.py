@@ -6,7 +6,7 @@ from typing import Any
 
 import function_app
 from devtools.host import index_functions
-from shared.settings import SCAN_QUEUE
+from shared.settings import ALIGNMENT_QUEUE, SCAN_QUEUE
 
 
 def _functions() -> dict[str, Any]:
@@ -34,13 +34,21 @@ EXPECTED_HTTP = {
     "delete_baseline": ("tenants/{tenantId}/drift/baseline", ["DELETE"]),
     "get_openapi": ("openapi.json", ["GET"]),
     "cors_preflight": ("tenants/{*rest}", ["OPTIONS"]),
+    "get_templates": ("templates", ["GET"]),
+    "put_template": ("templates/{templateId}", ["PUT"]),
+    "get_template": ("templates/{templateId}", ["GET"]),
+    "delete_template": ("templates/{templateId}", ["DELETE"]),
+    "put_assignment": ("tenants/{tenantId}/templates/{templateId}", ["PUT"]),
+    "delete_assignment": ("tenants/{tenantId}/templates/{templateId}", ["DELETE"]),
+    "get_alignment": ("tenants/{tenantId}/alignment", ["GET"]),
+    "cors_preflight_templates": ("templates/{*rest}", ["OPTIONS"]),
     "drift_page": ("ui", ["GET"]),
     "drift_page_asset": ("ui/{file}", ["GET"]),
 }
 
 
 def test_the_expected_functions_are_registered() -> None:
-    assert {"schedule_scans", "scan_tenant", "detect_drift", *EXPECTED_HTTP} <= set(_functions())
+    assert {"schedule_scans", "scan_tenant", "detect_drift", "align_tenant", *EXPECTED_HTTP} <= set(_functions())
 
 
 def test_detect_drift_is_a_blob_trigger_on_snapshots_with_the_configured_source() -> None:
@@ -79,6 +87,17 @@ def test_scan_tenant_is_triggered_by_the_scan_queue() -> None:
     assert b["msg"]["type"] == "queueTrigger"
     assert b["msg"]["queueName"] == SCAN_QUEUE == "tenant-scans"
     assert b["msg"]["connection"] == "AzureWebJobsStorage"
+
+
+def test_a_completed_scan_and_a_new_template_version_ask_for_alignment_through_output_bindings() -> None:
+    functions = _functions()
+    for name, arg in (("scan_tenant", "alignments"), ("put_template", "alignments")):
+        b = _bindings(functions[name])
+        assert b[arg]["type"] == "queue" and _value(b[arg]["direction"]) == 1
+        assert b[arg]["queueName"] == ALIGNMENT_QUEUE == "tenant-alignments"
+        assert b[arg]["connection"] == "AzureWebJobsStorage"
+    b = _bindings(functions["align_tenant"])
+    assert b["msg"]["type"] == "queueTrigger" and b["msg"]["queueName"] == ALIGNMENT_QUEUE
 
 
 def test_http_functions_are_anonymous_at_the_platform_and_routed() -> None:

@@ -15,7 +15,6 @@ from tests.core.drift.fixtures import (
     REALTIME,
     ca_policy,
     choice,
-    child,
     defender_policy,
     settings_policy,
     snapshot,
