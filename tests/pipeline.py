@@ -9,7 +9,7 @@ from typing import Any
 
 import function_app
 from devtools.host import LocalHost
-from shared.settings import SCAN_QUEUE, SNAPSHOT_CONTAINER
+from shared.settings import ALIGNMENT_QUEUE, SCAN_QUEUE, SNAPSHOT_CONTAINER
 from shared.storage.stores import Stores, get_stores
 
 
@@ -82,10 +82,12 @@ def every_stored_byte(tenant_id: str) -> bytes:
 
 
 def cycle(host: LocalHost) -> None:
-    """What the host does on a schedule: timer, then every scan message, then every new snapshot blob."""
+    """What the host does on a schedule: timer, then every scan message, then every new snapshot blob
+    and every alignment request the completed scans made."""
     host.fire_timer("schedule_scans")
     host.drain_queue(SCAN_QUEUE)
     host.deliver_new_blobs()
+    host.drain_queue(ALIGNMENT_QUEUE)
 
 
 def findings(tenant_id: str) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ benchmarks and the demo (development only, never deployed).
 """
 
 from devtools.graphsim.catalog import TYPE_BUCKETS, TYPE_COLLECTIONS, TYPE_KEYS, TYPE_VERSIONS, UNORDERED_ARRAY_KEYS
+from devtools.graphsim.clone import clone_tenant
 from devtools.graphsim.faults import FaultPlan, FaultRule
 from devtools.graphsim.generator import DEFAULT_MIX, allocate, generate_portfolio, generate_tenant
 from devtools.graphsim.server import GraphSimulator
@@ -31,6 +32,7 @@ __all__ = [
     "SimTenant",
     "Stats",
     "allocate",
+    "clone_tenant",
     "generate_portfolio",
     "generate_tenant",
     "make_token",

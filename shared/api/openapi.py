@@ -6,10 +6,18 @@ from typing import Any
 
 from shared.api.findings import STATUS_FILTERS
 from shared.api.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from shared.api.templates import MAX_OBJECT_ID
 from shared.api.tenants import MAX_ACCESS_GROUPS, MAX_DISPLAY_NAME
+from shared.core.alignment import (
+    DEVIATION_KINDS,
+    MAX_TEMPLATE_OBJECTS,
+    MAX_VARIABLE_VALUE,
+    MAX_VARIABLES,
+    VARIABLE_NAME_PATTERN,
+)
 from shared.core.contracts import CONTRACTS
 from shared.core.drift import MAX_NOTE_LENGTH
-from shared.core.ids import FINDING_ID_PATTERN, GUID_PATTERN, RUN_ID_PATTERN
+from shared.core.ids import FINDING_ID_PATTERN, GUID_PATTERN, RUN_ID_PATTERN, TEMPLATE_ID_PATTERN
 
 _GUID = {"type": "string", "format": "uuid", "pattern": GUID_PATTERN}
 _RUN_ID = {"type": "string", "pattern": RUN_ID_PATTERN}
@@ -45,6 +53,18 @@ _FINDING_PARAM = {
     "in": "path",
     "required": True,
     "schema": {"type": "string", "pattern": FINDING_ID_PATTERN},
+}
+_TEMPLATE_PARAM = {
+    "name": "templateId",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": TEMPLATE_ID_PATTERN},
+}
+_VARIABLES = {
+    "type": "object",
+    "maxProperties": MAX_VARIABLES,
+    "description": f"Variable name ({VARIABLE_NAME_PATTERN}) → value",
+    "additionalProperties": {"type": "string", "minLength": 1, "maxLength": MAX_VARIABLE_VALUE},
 }
 _ETAG = {"ETag": {"description": "Version of the finding, for If-Match", "schema": {"type": "string"}}}
 _JSON_BODY_ERRORS = {"413": _error("Body too large"), "415": _error("Body is not JSON")}
@@ -148,6 +168,21 @@ def _schemas() -> dict[str, Any]:
                             "counts": counts,
                             "state": {"type": "string", "enum": ["ready", "blocked", "error"]},
                             "coverageProblems": {"type": "integer", "minimum": 0},
+                            "alignment": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["templateId", "score", "state"],
+                                    "properties": {
+                                        "templateId": {"type": "string"},
+                                        "displayName": {"type": "string"},
+                                        "version": {"type": "integer"},
+                                        "runId": _NULLABLE_STR,
+                                        "state": {"type": "string", "enum": ["ready", "no_completed_run"]},
+                                        "score": {"type": "number", "nullable": True},
+                                    },
+                                },
+                            },
                         },
                     },
                 }
@@ -273,6 +308,7 @@ def _schemas() -> dict[str, Any]:
             "additionalProperties": False,
             "properties": {"note": {"type": "string", "maxLength": MAX_NOTE_LENGTH}},
         },
+        **_template_schemas(),
         "BaselinePin": {
             "type": "object",
             "additionalProperties": False,
@@ -286,6 +322,154 @@ def _schemas() -> dict[str, Any]:
                 "mode": {"type": "string", "enum": ["rolling", "pinned"]},
                 "runId": _RUN_ID,
                 "finishedAt": _NULLABLE_STR,
+            },
+        },
+    }
+
+
+def _template_schemas() -> dict[str, Any]:
+    counts = {
+        "type": "object",
+        "required": ["matched", "missing", "different", "conflicting"],
+        "properties": {
+            k: {"type": "integer", "minimum": 0} for k in ("matched", "missing", "different", "conflicting")
+        },
+    }
+    deviation = {
+        "type": "object",
+        "required": ["kind", "policyType", "templateObjectId", "templateDisplayName", "tenantObjectIds", "path",
+                     "label", "expected", "actual"],
+        "properties": {
+            "kind": {"type": "string", "enum": list(DEVIATION_KINDS)},
+            "policyType": {"type": "string", "enum": _POLICY_TYPES},
+            "templateObjectId": {"type": "string"},
+            "templateDisplayName": {"type": "string"},
+            "tenantObjectIds": {"type": "array", "items": {"type": "string"}},
+            "path": {"type": "string"},
+            "label": {"type": "string"},
+            "expected": {"nullable": True},
+            "actual": {"nullable": True},
+        },
+    }  # fmt: skip
+    return {
+        "TemplateRequest": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["displayName", "sourceTenantId"],
+            "properties": {
+                "displayName": {"type": "string", "minLength": 1, "maxLength": MAX_DISPLAY_NAME},
+                "sourceTenantId": _GUID,
+                "runId": _RUN_ID,
+                "objects": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_TEMPLATE_OBJECTS,
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["policyType", "id"],
+                        "properties": {
+                            "policyType": {"type": "string", "enum": _POLICY_TYPES},
+                            "id": {"type": "string", "minLength": 1, "maxLength": MAX_OBJECT_ID},
+                        },
+                    },
+                },
+                "variables": _VARIABLES,
+                "compareAssignments": {"type": "boolean", "default": False},
+            },
+        },
+        "Template": {
+            "type": "object",
+            "required": [
+                "templateId",
+                "displayName",
+                "version",
+                "sourceTenantId",
+                "runId",
+                "compareAssignments",
+                "variables",
+                "objects",
+            ],
+            "properties": {
+                "templateId": {"type": "string", "pattern": TEMPLATE_ID_PATTERN},
+                "displayName": {"type": "string"},
+                "version": {"type": "integer", "minimum": 1},
+                "sourceTenantId": _GUID,
+                "runId": _RUN_ID,
+                "compareAssignments": {"type": "boolean"},
+                "variables": {"type": "object", "additionalProperties": {"type": "string"}},
+                "objectCount": {"type": "integer", "minimum": 0},
+                "createdAt": {"type": "string"},
+                "updatedAt": {"type": "string"},
+                "objects": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["policyType", "id", "displayName", "settingsCount"],
+                        "properties": {
+                            "policyType": {"type": "string"},
+                            "id": {"type": "string"},
+                            "displayName": {"type": "string"},
+                            "settingsCount": {"type": "integer", "minimum": 0},
+                        },
+                    },
+                },
+            },
+        },
+        "Templates": {
+            "type": "object",
+            "required": ["templates"],
+            "properties": {"templates": {"type": "array", "items": _ref("Template")}},
+        },
+        "AssignmentRequest": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"variables": _VARIABLES},
+        },
+        "TemplateAlignment": {
+            "type": "object",
+            "required": [
+                "templateId",
+                "displayName",
+                "version",
+                "runId",
+                "state",
+                "score",
+                "counts",
+                "deviations",
+                "deviationsOmitted",
+                "notCovered",
+            ],
+            "properties": {
+                "templateId": {"type": "string"},
+                "displayName": {"type": "string"},
+                "version": {"type": "integer", "minimum": 1},
+                "runId": {**_RUN_ID, "nullable": True},
+                "state": {"type": "string", "enum": ["ready", "no_completed_run"]},
+                "score": {"type": "number", "minimum": 0, "maximum": 100, "nullable": True},
+                "counts": counts,
+                "deviations": {"type": "array", "items": deviation},
+                "deviationsOmitted": {"type": "integer", "minimum": 0},
+                "notCovered": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "Assignment": {
+            "type": "object",
+            "required": ["tenantId", "templateId", "variables", "alignment"],
+            "properties": {
+                "tenantId": _GUID,
+                "templateId": {"type": "string"},
+                "variables": {"type": "object", "additionalProperties": {"type": "string"}},
+                "alignment": _ref("TemplateAlignment"),
+            },
+        },
+        "Alignment": {
+            "type": "object",
+            "required": ["tenantId", "computedAt", "templates"],
+            "properties": {
+                "tenantId": _GUID,
+                "computedAt": _NULLABLE_STR,
+                "templates": {"type": "array", "items": _ref("TemplateAlignment")},
             },
         },
     }
@@ -407,6 +591,68 @@ def openapi_document() -> dict[str, Any]:
                         {"name": "If-Match", "in": "header", "schema": {"type": "string"}},
                     ],
                     requestBody=_json_body("Acknowledge", required=False),
+                )
+            },
+            "/templates": {
+                "get": _op("Templates", "Drift.Admin", {"200": _ok(_ref("Templates"))}, operationId="getTemplates")
+            },
+            "/templates/{templateId}": {
+                "put": _op(
+                    "Create a template, or a new version of it",
+                    "Drift.Admin",
+                    {
+                        "200": _ok(_ref("Template"), "New version"),
+                        "201": _ok(_ref("Template"), "Created"),
+                        "409": _error("Run not completed, no completed run, or concurrent change"),
+                        **_JSON_BODY_ERRORS,
+                    },
+                    operationId="putTemplate",
+                    parameters=[_TEMPLATE_PARAM],
+                    requestBody=_json_body("TemplateRequest"),
+                ),
+                "get": _op(
+                    "One template",
+                    "Drift.Admin",
+                    {"200": _ok(_ref("Template"))},
+                    operationId="getTemplate",
+                    parameters=[_TEMPLATE_PARAM],
+                ),
+                "delete": _op(
+                    "Delete a template with its versions and assignments",
+                    "Drift.Admin",
+                    {"204": {"description": "Deleted"}},
+                    operationId="deleteTemplate",
+                    parameters=[_TEMPLATE_PARAM],
+                ),
+            },
+            "/tenants/{tenantId}/templates/{templateId}": {
+                "put": _op(
+                    "Assign a template (with this tenant's variable values) and measure the tenant now",
+                    "Drift.Admin",
+                    {
+                        "200": _ok(_ref("Assignment"), "Updated"),
+                        "201": _ok(_ref("Assignment"), "Assigned"),
+                        **_JSON_BODY_ERRORS,
+                    },
+                    operationId="putAssignment",
+                    parameters=[_TENANT_PARAM, _TEMPLATE_PARAM],
+                    requestBody=_json_body("AssignmentRequest", required=False),
+                ),
+                "delete": _op(
+                    "Unassign a template",
+                    "Drift.Admin",
+                    {"204": {"description": "Unassigned"}},
+                    operationId="deleteAssignment",
+                    parameters=[_TENANT_PARAM, _TEMPLATE_PARAM],
+                ),
+            },
+            "/tenants/{tenantId}/alignment": {
+                "get": _op(
+                    "The tenant's alignment with each assigned template",
+                    "Drift.Read",
+                    {"200": _ok(_ref("Alignment"))},
+                    operationId="getAlignment",
+                    parameters=[_TENANT_PARAM],
                 )
             },
             "/tenants/{tenantId}/drift/baseline": {

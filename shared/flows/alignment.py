@@ -132,7 +132,14 @@ def _measure(stores: Stores, tenant_id: str) -> tuple[str | None, list[TemplateA
     needed = {t for _, document in pairs for t in policy_types(document)}
     # Whole items only for the types the templates hold; the rest of the snapshot stays stubs.
     snapshot, _ = scan_snapshot(data, lambda policy_type, _item: policy_type in needed)
-    return run.run_id, [align(document, snapshot, assignment.variables) for assignment, document in pairs]
+    return run.run_id, [align(document, snapshot, _values(assignment, document)) for assignment, document in pairs]
+
+
+def _values(assignment: Assignment, document: Mapping[str, Any]) -> dict[str, str]:
+    """The tenant's variable values; the source tenant's own are the template's (unless it overrides them)."""
+    if assignment.tenant_id == document.get("sourceTenantId"):
+        return {**(document.get("variables") or {}), **assignment.variables}
+    return dict(assignment.variables)
 
 
 def refresh_alignment(stores: Stores, tenant_id: str) -> AlignmentOutcome:

@@ -1,0 +1,72 @@
+"""A tenant configured exactly like another, under its own ids and names (for alignment tests and demos).
+
+Two customers of one MSP often run the same configuration, created separately: every object, group,
+filter and named location has another id, policies carry the customer's own names, yet the settings
+are the same. ``clone_tenant`` builds such a tenant from a simulated one.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from devtools.graphsim.catalog import TYPE_KEYS
+from devtools.graphsim.store import SimTenant
+from devtools.graphsim.util import guid
+
+# Ids that mean the same in every tenant: built-in scope tags ("0", "1", ...) and the singleton policy.
+_KEPT_TYPES = frozenset({"roleScopeTag", "authenticationMethodsPolicy"})
+_PER_TENANT_FIELDS = frozenset({"secretReferenceValueId"})
+
+
+def _renamed(value: Any, ids: dict[str, str], rng: random.Random) -> Any:
+    if isinstance(value, str):
+        return ids.get(value, value)
+    if isinstance(value, list):
+        return [_renamed(v, ids, rng) for v in value]
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, inner in value.items():
+            out[key] = guid(rng) if key in _PER_TENANT_FIELDS and isinstance(inner, str) else _renamed(inner, ids, rng)
+        return out
+    return value
+
+
+def clone_tenant(
+    source: SimTenant, name: str, tenant_id: str, *, name_prefix: str = "", seed: int = 0
+) -> tuple[SimTenant, dict[str, str]]:
+    """A tenant with the same configuration as ``source`` but new ids for every object, group,
+    filter, named location and secret reference (and its own tenant id wherever the source's
+    appears), and ``name_prefix`` before every policy name.
+    Returns the tenant and the id map (old id → new id) for variables. Secret values stay the same
+    (the same configuration), so their keyed hashes agree."""
+    rng = random.Random(f"clone:{seed}:{name}")
+    clone = SimTenant(name=name, tenant_id=tenant_id, seed=seed)
+    # The tenant's own id appears in settings too (OneDrive known folder move, tenant allow lists).
+    ids: dict[str, str] = {source.tenant_id: tenant_id}
+    for group in source.groups():
+        ids[group["id"]] = guid(rng)
+    for deleted in source.deleted_group_ids:
+        ids.setdefault(deleted, guid(rng))
+    for type_key in TYPE_KEYS:
+        if type_key in _KEPT_TYPES:
+            continue
+        for object_id in source.ids(type_key):
+            prefix = object_id[:2] if object_id[:2] in ("T_", "A_") else ""
+            ids[object_id] = prefix + guid(rng)
+    for group in source.groups():
+        props = {k: v for k, v in group.items() if k not in ("id", "displayName")}
+        clone.add_group(str(group["displayName"]), group_id=ids[group["id"]], **props)
+    clone.deleted_group_ids = {ids[g] for g in source.deleted_group_ids}
+    for type_key in TYPE_KEYS:
+        for obj in source.objects(type_key):
+            new = _renamed(obj, ids, rng)
+            for row in new.get("assignments") or []:
+                row["id"] = f"{new['id']}_{guid(rng)}"
+                if "sourceId" in row:
+                    row["sourceId"] = new["id"]
+            if name_prefix and type_key not in _KEPT_TYPES:
+                field = "name" if "name" in new and "displayName" not in new else "displayName"
+                new[field] = f"{name_prefix}{new[field]}"
+            clone.add(type_key, new)
+    return clone, ids
