@@ -171,8 +171,10 @@ module storage 'modules/storage.bicep' = {
     location: location
     skuName: storageSku
     snapshotContainerName: 'snapshots'
+    templateContainerName: 'templates'
     deploymentContainerName: deploymentContainerName
     scanQueueName: 'tenant-scans'
+    alignmentQueueName: 'tenant-alignments'
     tableNamePrefix: tableNamePrefix
     tags: tags
   }

@@ -1,5 +1,5 @@
 // The app's one storage account: Functions host state, the Flex deployment package, the
-// snapshot blobs, the scan queue and the drift tables. Shared-key (account key and SAS) access
+// snapshot and template blobs, the scan and alignment queues and the drift tables. Shared-key (account key and SAS) access
 // is disabled, so every caller, the function app included, authenticates with Entra ID.
 
 @description('Storage account name: 3-24 lowercase letters and digits, globally unique.')
@@ -24,11 +24,17 @@ param skuName string = 'Standard_GRS'
 @description('Blob container holding snapshots/{tenantId}/{runId}.json.gz.')
 param snapshotContainerName string = 'snapshots'
 
+@description('Blob container holding templates/{templateId}/v{version}-{suffix}.json.gz (frozen template versions).')
+param templateContainerName string = 'templates'
+
 @description('Blob container the Flex Consumption plan deploys the app package from.')
 param deploymentContainerName string
 
 @description('Queue of tenant scans (the host creates and uses <name>-poison as well).')
 param scanQueueName string = 'tenant-scans'
+
+@description('Queue of alignment requests (a completed scan or a new template version; <name>-poison too).')
+param alignmentQueueName string = 'tenant-alignments'
 
 @description('Prefix of every table name (TABLE_NAME_PREFIX).')
 param tableNamePrefix string = 'drift'
@@ -50,15 +56,21 @@ var tableSuffixes = [
   'history'
   'summaries'
   'baselines'
+  'templates'
+  'templateassignments'
+  'alignments'
 ]
 
 var queueNames = [
   scanQueueName
   '${scanQueueName}-poison'
+  alignmentQueueName
+  '${alignmentQueueName}-poison'
 ]
 
 var containerNames = [
   snapshotContainerName
+  templateContainerName
   deploymentContainerName
 ]
 

@@ -23,7 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from shared.settings import APP_SETTINGS, SCAN_QUEUE, SNAPSHOT_CONTAINER  # noqa: E402
+from shared.settings import (  # noqa: E402
+    ALIGNMENT_QUEUE,
+    APP_SETTINGS,
+    SCAN_QUEUE,
+    SNAPSHOT_CONTAINER,
+    TEMPLATE_CONTAINER,
+)
 
 INFRA = ROOT / "infra"
 MAIN = INFRA / "main.bicep"
@@ -47,6 +53,9 @@ EXPECTED_TABLES = {
     "drifthistory",
     "driftsummaries",
     "driftbaselines",
+    "drifttemplates",
+    "drifttemplateassignments",
+    "driftalignments",
 }
 # Settings the platform reads rather than the app: allowed in Bicep without a catalogue entry.
 PLATFORM_SETTINGS = {
@@ -308,9 +317,15 @@ def test_blob_containers_are_private_and_include_snapshots_and_the_package() -> 
     (container,) = containers.values()
     assert container["body"]["properties"]["publicAccess"] == "None"
     loop = container["attrs"]["config"]["loop_type"]["detail"]
-    assert variable(path, loop["array_name"]) == ["snapshotContainerName", "deploymentContainerName"]
+    assert variable(path, loop["array_name"]) == [
+        "snapshotContainerName",
+        "templateContainerName",
+        "deploymentContainerName",
+    ]
     assert parameter(path, "snapshotContainerName")["default"] == SNAPSHOT_CONTAINER
     assert module_param_value(path, "snapshotContainerName") == SNAPSHOT_CONTAINER
+    assert parameter(path, "templateContainerName")["default"] == TEMPLATE_CONTAINER
+    assert module_param_value(path, "templateContainerName") == TEMPLATE_CONTAINER
     assert module_param_value(path, "deploymentContainerName") == "deploymentContainerName"
     assert variable(MAIN, "deploymentContainerName").startswith("app-package-")
     # The Flex deployment package is read from that same container with the identity.
@@ -333,9 +348,13 @@ def test_queue_and_tables_exist() -> None:
     assert variable(path, queues["attrs"]["config"]["loop_type"]["detail"]["array_name"]) == [
         "scanQueueName",
         "${scanQueueName}-poison",
+        "alignmentQueueName",
+        "${alignmentQueueName}-poison",
     ]
     assert parameter(path, "scanQueueName")["default"] == SCAN_QUEUE
     assert module_param_value(path, "scanQueueName") == SCAN_QUEUE
+    assert parameter(path, "alignmentQueueName")["default"] == ALIGNMENT_QUEUE
+    assert module_param_value(path, "alignmentQueueName") == ALIGNMENT_QUEUE
 
     (tables,) = resources(path, "Microsoft.Storage/storageAccounts/tableServices/tables").values()
     loop = tables["attrs"]["config"]["loop_type"]["detail"]
