@@ -108,6 +108,7 @@
   const hrefTenant = (tid) => `#/tenants/${enc(tid)}`;
   const hrefFindings = (tid, params) => `#/tenants/${enc(tid)}/findings${query(params || {})}`;
   const hrefFinding = (tid, fid, params) => `#/tenants/${enc(tid)}/findings/${enc(fid)}${query(params || {})}`;
+  const hrefAlignment = (tid, templateId) => `#/tenants/${enc(tid)}/alignment${templateId ? `?template=${enc(templateId)}` : ""}`;
 
   function parseHash() {
     const raw = window.location.hash.replace(/^#/, "") || "/";
@@ -223,6 +224,8 @@
     try {
       if (segments.length === 0) await portfolioView(current);
       else if (segments[0] === "tenants" && segments.length === 2) await summaryView(current, segments[1]);
+      else if (segments[0] === "tenants" && segments.length === 3 && segments[2] === "alignment")
+        await alignmentView(current, segments[1]);
       else if (segments[0] === "tenants" && segments.length === 3 && segments[2] === "findings")
         await findingsView(current, segments[1], params);
       else if (segments[0] === "tenants" && segments.length === 4 && segments[2] === "findings")
@@ -263,6 +266,103 @@
     return h("span", { class: "ok" }, "Complete");
   }
 
+  // --- alignment with templates -------------------------------------------------------------------
+
+  const DEVIATION_TEXT = {
+    missing_policy: "Missing policy",
+    missing_setting: "Missing setting",
+    different_value: "Different value",
+    conflicting: "Conflicting",
+  };
+  const DEVIATION_HELP = {
+    missing_policy: "Nothing of this type in the tenant matches this template policy.",
+    missing_setting: "No policy of the tenant sets this.",
+    different_value: "The tenant sets this to another value.",
+    conflicting: "Two of the tenant's policies set this to different values: a device that gets both applies neither.",
+  };
+
+  function scoreText(result) {
+    return result.score === null || result.score === undefined ? "not measured yet" : `${Number(result.score).toFixed(1)}%`;
+  }
+
+  function scoreBadge(result) {
+    const level = result.score === null || result.score === undefined ? "none" : result.score >= 100 ? "full" : result.score >= 90 ? "near" : "far";
+    return h("span", { class: `score score-${level}` }, scoreText(result));
+  }
+
+  function alignmentCell(t) {
+    const scores = t.alignment || [];
+    if (!scores.length) return h("span", { class: "muted" }, "No template");
+    return h("ul", { class: "plain alignment-scores" }, scores.map((s) =>
+      h("li", {}, h("a", { href: hrefAlignment(t.tenantId, s.templateId), "aria-label": `${t.displayName}: ${s.displayName || s.templateId} ${scoreText(s)}` },
+        s.displayName || s.templateId), " ", scoreBadge(s))));
+  }
+
+  function deviationValue(deviation, side) {
+    const value = deviation[side];
+    if (side === "expected" && deviation.kind === "missing_policy" && value && typeof value === "object") {
+      const [[unit, n]] = Object.entries(value);
+      return h("p", {}, `A policy with these ${count(n, unit === "settings" ? "setting" : "property", unit === "settings" ? "settings" : "properties")}`);
+    }
+    if (side === "actual" && value === null && deviation.kind !== "different_value") {
+      return h("p", { class: "absent" }, deviation.kind === "missing_policy" ? "(no matching policy)" : "(not set)");
+    }
+    if (side === "actual" && deviation.kind === "conflicting" && Array.isArray(value)) {
+      return h("ul", { class: "plain" }, value.map((v) => h("li", {}, valueView(v, "after"))));
+    }
+    return valueView(value, side === "expected" ? "before" : "after");
+  }
+
+  function deviationView(deviation, index) {
+    return h("li", { class: `deviation deviation-${deviation.kind}` },
+      h("div", { class: "change-head" },
+        h("span", { class: `tag tag-${deviation.kind}` }, DEVIATION_TEXT[deviation.kind] || deviation.kind),
+        h("strong", { class: "deviation-label", id: `deviation-${index}-label` }, deviation.label || deviation.path || "Whole policy")),
+      h("p", { class: "muted" },
+        label(deviation.policyType), " · template policy ", h("strong", {}, deviation.templateDisplayName),
+        (deviation.tenantObjectIds || []).length ? [" · tenant ", count(deviation.tenantObjectIds.length, "policy", "policies"), ": ", deviation.tenantObjectIds.map((id, i) => [i ? ", " : "", code(id)])] : null),
+      h("p", { class: "muted" }, DEVIATION_HELP[deviation.kind] || ""),
+      deviation.path ? h("details", {}, h("summary", {}, "Raw path"), code(deviation.path)) : null,
+      h("div", { class: "before-after" },
+        h("div", { class: "side side-before" }, h("h4", {}, "Expected (template)"), deviationValue(deviation, "expected")),
+        h("div", { class: "side side-after" }, h("h4", {}, "Actual (tenant)"), deviationValue(deviation, "actual"))));
+  }
+
+  function templateAlignmentView(tid, result) {
+    const c = result.counts || {};
+    const id = `template-${result.templateId}`;
+    const deviations = result.deviations || [];
+    return h("section", { class: "template-alignment", id, "aria-labelledby": `${id}-h` },
+      h("h2", { id: `${id}-h` }, result.displayName || result.templateId, " ", scoreBadge(result)),
+      h("p", { class: "muted" }, "Template ", code(result.templateId), ` version ${result.version}`,
+        result.runId ? [" · measured on run ", code(result.runId)] : " · waiting for a completed scan of this tenant"),
+      result.state === "ready"
+        ? h("div", { class: "stats" },
+          [["matched", "Matched"], ["different", "Different"], ["missing", "Missing"], ["conflicting", "Conflicting"]].map(([key, text]) =>
+            h("div", { class: "stat", id: `${id}-${key}` }, h("span", { class: "stat-n" }, String(c[key] || 0)), h("span", { class: "stat-label" }, text))))
+        : null,
+      (result.notCovered || []).length
+        ? h("p", { class: "callout callout-blocked" }, "Not measured (the tenant's run did not read them): ", result.notCovered.map((t) => label(t)).join(", "))
+        : null,
+      deviations.length
+        ? h("ol", { class: "changes deviations" }, deviations.map(deviationView))
+        : result.state === "ready" ? h("p", { class: "empty" }, "No deviation: the tenant holds everything this template asks for.") : null,
+      result.deviationsOmitted ? h("p", { class: "muted" }, `${count(result.deviationsOmitted, "more deviation")} not listed.`) : null);
+  }
+
+  async function alignmentView(current, tid) {
+    const [name, res] = await Promise.all([tenantName(tid), api(`/tenants/${enc(tid)}/alignment`)]);
+    if (!current()) return;
+    setCrumbs([{ text: "Tenants", href: hrefPortfolio() }, { text: name, href: hrefTenant(tid) }, { text: "Alignment" }]);
+    const results = res.data.templates || [];
+    show(`Alignment: ${name}`,
+      h("p", { class: "lede" }, "How this tenant measures against each golden template, by content: policy names and ids do not matter."),
+      results.length ? results.map((r) => templateAlignmentView(tid, r)) : h("p", { class: "empty", id: "no-templates" }, "No template is assigned to this tenant."));
+    const wanted = new URLSearchParams(window.location.hash.split("?")[1] || "").get("template");
+    const target = wanted ? document.getElementById(`template-${wanted}`) : null;
+    if (target) target.scrollIntoView();
+  }
+
   function lastRunCell(run) {
     if (!run) return h("span", { class: "muted" }, "Never");
     return h("span", { class: "stack" }, badge("run", run.status, run.status), " ", time(run.finishedAt || run.startedAt));
@@ -293,14 +393,15 @@
           n > 0 ? h("a", { href: hrefFindings(t.tenantId, { status: "new" }), "aria-label": `${n} new findings in ${t.displayName}` }, String(n)) : "0"),
         h("td", { "data-label": "Acknowledged", class: "num" }, String(t.counts?.acknowledged || 0)),
         h("td", { "data-label": "Last run" }, lastRunCell(t.lastRun)),
-        h("td", { "data-label": "Coverage" }, coverageCell(t)));
+        h("td", { "data-label": "Coverage" }, coverageCell(t)),
+        h("td", { "data-label": "Alignment" }, alignmentCell(t)));
     });
     show("Tenants",
       h("p", { class: "lede" }, `${count(list.length, "tenant")} · ${count(totalNew, "new finding")} · ${count(withProblems, "tenant")} with coverage problems`),
       h("div", { class: "table-wrap" },
         h("table", { class: "data responsive", id: "portfolio" },
           h("caption", { class: "visually-hidden" }, "Tenants with their drift"),
-          h("thead", {}, h("tr", {}, ["Tenant", "State", "New", "Acknowledged", "Last run", "Coverage"].map((c) => h("th", { scope: "col" }, c)))),
+          h("thead", {}, h("tr", {}, ["Tenant", "State", "New", "Acknowledged", "Last run", "Coverage", "Alignment"].map((c) => h("th", { scope: "col" }, c)))),
           h("tbody", {}, rows))));
   }
 
@@ -374,6 +475,7 @@
         h("div", { class: "run-cards" },
           runBlock("Baseline", s.baseline, s.baseline ? [h("dt", {}, "Mode"), h("dd", {}, s.baseline.mode === "pinned" ? "Pinned by an admin" : "Rolling (previous completed run)")] : null),
           runBlock("Current", s.current))),
+      h("p", {}, h("a", { href: hrefAlignment(tid), id: "alignment-link" }, "Alignment with templates →")),
       coverageSection(coverage),
       runsSection(runs));
   }
