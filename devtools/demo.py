@@ -4,7 +4,9 @@ Starts Azurite and the Graph simulator (the "demo" portfolio: three tenants of d
 mixes) on free ports, serves the function app with the local runner, registers the tenants through
 the HTTP API, scans them (timer → queue → snapshot blob → drift detection), makes realistic changes
 in the simulated tenants, scans again, prints each tenant's drift and one finding in detail, then
-serves the API and the drift page until Ctrl-C (`--once` stops after printing).
+serves the API and the drift page until Ctrl-C (`--once` stops after printing). After the first scan a
+golden template is frozen from the first tenant and assigned to all of them; each tenant's alignment
+with it is printed after the second scan.
 """
 
 from __future__ import annotations
@@ -316,6 +318,60 @@ def print_finding(api: Api, tenant_id: str, finding_id: str) -> dict[str, Any]:
     return detail
 
 
+TEMPLATE_ID = "msp-golden"
+
+
+def create_template(api: Api, source_id: str, source_name: str) -> dict[str, Any]:
+    """A golden template frozen from the reference tenant's latest completed run (every object)."""
+    status, body = api.call(
+        "PUT", f"/templates/{TEMPLATE_ID}", {"displayName": f"{source_name} golden", "sourceTenantId": source_id}
+    )
+    if status not in (200, 201):
+        raise SystemExit(f"creating the template failed: {status} {body}")
+    return dict(body)
+
+
+def assign_template(api: Api, tenant_ids: list[str]) -> None:
+    """Assign the golden template to every tenant (each assignment measures the tenant at once)."""
+    for tid in tenant_ids:
+        status, body = api.call("PUT", f"/tenants/{quote(tid)}/templates/{TEMPLATE_ID}", {})
+        if status not in (200, 201):
+            raise SystemExit(f"assigning the template to {tid} failed: {status} {body}")
+
+
+def print_alignment(api: Api, names: dict[str, str], shown: int = 3) -> dict[str, list[dict[str, Any]]]:
+    """Each tenant's alignment with the golden template: score, counts and its first deviations in words."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    print()
+    print(f"{'tenant':<20} {'template':<24} {'ver':>3} {'score':>6}  matched/different/missing/conflicting")
+    print("-" * 92)
+    details = []
+    for tid, name in names.items():
+        out[tid] = api.get(f"/tenants/{quote(tid)}/alignment")["templates"]
+        for result in out[tid]:
+            c = result["counts"]
+            score = "-" if result["score"] is None else f"{result['score']:.1f}"
+            print(
+                f"{name[:20]:<20} {result['displayName'][:24]:<24} {result['version']:>3} {score:>6}  "
+                f"{c['matched']}/{c['different']}/{c['missing']}/{c['conflicting']}"
+            )
+            details.append((name, result))
+    print()
+    for name, result in details:
+        deviations = result["deviations"]
+        if not deviations:
+            print(f"{name}: no deviation from {result['displayName']}")
+            continue
+        total = len(deviations) + result["deviationsOmitted"]
+        print(f"{name}: {total} deviation(s) from {result['displayName']}, first {min(shown, total)}:")
+        for d in deviations[:shown]:
+            print(f"  - {d['kind']}: {d['templateDisplayName']} › {d['label']}")
+            print(f"      expected: {_value(d['expected'])}")
+            print(f"      actual:   {_value(d['actual'])}")
+    print()
+    return out
+
+
 def check_detected(api: Api, changes: list[ScriptedChange]) -> list[tuple[ScriptedChange, str | None]]:
     """Each scripted change with the id of the finding that reports it (None: missed)."""
     out: list[tuple[ScriptedChange, str | None]] = []
@@ -398,6 +454,14 @@ def main(argv: list[str] | None = None) -> int:
             say(f"registered {len(portfolio)} tenants with PUT /api/tenants/{{tenantId}}")
 
             _scan_all(runner, "first scan")
+            reference_id, reference = next(iter(portfolio.items()))
+            template = create_template(api, reference_id, reference.name)
+            say(
+                f"template {TEMPLATE_ID!r} v{template['version']}: {template['objectCount']} objects frozen from "
+                f"{reference.name}'s run {template['runId']}"
+            )
+            assign_template(api, list(portfolio))
+            say(f"assigned it to all {len(portfolio)} tenants (each measured at once)")
             changes = apply_changes(sim, list(portfolio))
             for change in changes:
                 say(f"change: {change.description}")
@@ -405,6 +469,20 @@ def main(argv: list[str] | None = None) -> int:
             _scan_all(runner, "second scan")
 
             print_summaries(api)
+            alignment = print_alignment(api, {tid: t.name for tid, t in portfolio.items()})
+            # The reference's own settings edit must show as a deviation from the template made before it.
+            expected = [c for c in changes if c.tenant_id == reference_id and c.policy_type == "settingsCatalogPolicy"]
+            (own,) = alignment[reference_id]
+            found = [
+                c for c in expected
+                if any(d["templateObjectId"] == c.subject_id and d["kind"] == "different_value" for d in own["deviations"])
+            ]  # fmt: skip
+            say(
+                f"{reference.name} against its own template after the edits: score {own['score']:.1f}, "
+                f"{len(found)} of {len(expected)} of its scripted settings edits show as deviations"
+            )
+            if len(found) != len(expected):
+                return 1
             detected = check_detected(api, changes)
             missed = [c for c, fid in detected if fid is None]
             say(f"{len(detected) - len(missed)} of {len(detected)} scripted changes show up as findings")

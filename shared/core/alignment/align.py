@@ -7,7 +7,8 @@ Matching is by content, never by name or id.
   platform and technologies hold it with the same value, whichever policy and however many. None
   holds it: `missing_setting` (`missing_policy` when none holds any setting of the template object).
   All holders agree on another value: `different_value`. Holders disagree among themselves:
-  `conflicting` (Intune applies neither on a device that gets both).
+  `conflicting` (Intune applies neither on a device that gets both), unless the template's own
+  policies disagree in exactly the same way (the reference's conflict, mirrored, is no deviation).
 - **Other types**: template objects are paired with tenant objects of the same type and `@odata.type`
   that differ least (fewest template properties differing first; then fewest extra properties; ties
   by content hash, then id). Pairing is greedy over all candidate pairs, each tenant object paired once; a template
@@ -111,6 +112,13 @@ def _align_settings(
         if compare_assignments:
             tenant_assignments[object_id] = assignment_units(list(item.get("assignments") or []))
 
+    # What the template itself holds: a conflict the reference has too is the template's, not a deviation.
+    expected_values: dict[tuple[tuple[Any, ...], str], set[bytes]] = defaultdict(set)
+    for template in template_items:
+        content = template.get("content") or {}
+        for definition, value in settings_of(content, layout.collection):
+            expected_values[(_partition(layout, content), definition)].add(value_key(value))
+
     for template in template_items:
         content = template.get("content") or {}
         partition = _partition(layout, content)
@@ -133,6 +141,8 @@ def _align_settings(
             if not held:
                 tally.missing += 1
                 tally.deviation("missing_setting", contract, template, [], path, setting_display(value), None)
+            elif len(distinct) > 1 and set(distinct) == expected_values[(partition, definition)]:
+                tally.matched += 1
             elif len(distinct) > 1:
                 tally.conflicting += 1
                 actual = [setting_display(distinct[k].value) for k in sorted(distinct)]

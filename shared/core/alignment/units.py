@@ -40,7 +40,8 @@ def _ignored_top_level(contract: PolicyContract) -> frozenset[str]:
 def _walk(path: str, value: Any, atomic: frozenset[str], out: dict[str, Any]) -> None:
     if isinstance(value, dict):
         for key in sorted(value):
-            if key in TENANT_LOCAL_FIELDS:
+            # A type annotation goes with the values beside it: it is not a setting of its own.
+            if key in TENANT_LOCAL_FIELDS or key == "@odata.type":
                 continue
             child = f"{path}/{key}"
             if key in atomic:

@@ -289,3 +289,17 @@ def test_labels_are_words() -> None:
         == "Included group: g1 (filter: f1, include)"
     )
     assert deviation_label(f"settings/{ARCHIVE}", "settings") == ARCHIVE
+
+
+def test_a_conflict_the_reference_has_too_is_no_deviation_but_a_new_one_is() -> None:
+    items = reference()
+    items["settingsCatalogPolicy"].append(
+        settings_policy("pol-archive-off", "Archive off", [choice(ARCHIVE, f"{ARCHIVE}_0")])
+    )
+    golden = template(items)
+    assert align(golden, tenant(renamed(items)), {})["deviations"] == []
+    # The tenant adds a third value: now its policies disagree beyond what the template holds.
+    more = renamed(items)
+    more["settingsCatalogPolicy"].append(settings_policy("x", "Archive 2", [choice(ARCHIVE, f"{ARCHIVE}_2")]))
+    kinds_found = {d["kind"] for d in align(golden, tenant(more), {})["deviations"]}
+    assert kinds_found == {"conflicting"}
