@@ -202,6 +202,8 @@ def test_a_run_that_is_not_completed_cannot_be_a_template(world: dict[str, Any],
     cycle(host)
     partial = runs(host, a)[0]
     assert partial["status"] == "partial"
+    # A partial run asks for no alignment: the tenant stays measured on its last completed run.
+    assert _body(host.http("GET", f"/api/tenants/{a}/alignment"))["templates"][0]["runId"] == world["run"]
     before = _stored()
     response = host.http("PUT", "/api/templates/new", {**world["source"], "runId": partial["runId"]})
     assert response.status_code == 409 and _body(response)["error"]["code"] == "run_not_completed"
