@@ -107,8 +107,8 @@ def _align_settings(
         content = item.get("content") or {}
         partition = _partition(layout, content)
         object_id = str(item["id"])
-        for definition, value in settings_of(content, layout.collection):
-            pool[(partition, definition)].append(_Held(object_id, value_key(value), value))
+        for definition, value, key in settings_of(content, layout.collection):
+            pool[(partition, definition)].append(_Held(object_id, key, value))
         if compare_assignments:
             tenant_assignments[object_id] = assignment_units(list(item.get("assignments") or []))
 
@@ -116,17 +116,17 @@ def _align_settings(
     expected_values: dict[tuple[tuple[Any, ...], str], set[bytes]] = defaultdict(set)
     for template in template_items:
         content = template.get("content") or {}
-        for definition, value in settings_of(content, layout.collection):
-            expected_values[(_partition(layout, content), definition)].add(value_key(value))
+        for definition, _, key in settings_of(content, layout.collection):
+            expected_values[(_partition(layout, content), definition)].add(key)
 
     for template in template_items:
         content = template.get("content") or {}
         partition = _partition(layout, content)
-        settings = sorted(settings_of(content, layout.collection), key=lambda pair: pair[0])
+        settings = sorted(settings_of(content, layout.collection), key=lambda setting: setting[0])
         if not settings:  # an empty policy asks nothing of a tenant (its assignments reach no setting)
             continue
         wanted = assignment_units(list(template.get("assignments") or [])) if compare_assignments else {}
-        found = {definition: pool.get((partition, definition), []) for definition, _ in settings}
+        found = {definition: pool.get((partition, definition), []) for definition, _, _ in settings}
         holders = sorted({h.object_id for held in found.values() for h in held})
         if not holders:
             units = len(settings) + len(wanted)
@@ -134,7 +134,7 @@ def _align_settings(
                 tally.missing += units
                 tally.deviation("missing_policy", contract, template, [], "", {"settings": units}, None)
             continue
-        for definition, value in settings:
+        for definition, value, key in settings:
             path = f"{layout.collection}/{definition}"
             held = found[definition]
             distinct = {h.key: h for h in held}
@@ -149,7 +149,7 @@ def _align_settings(
                 tally.deviation(
                     "conflicting", contract, template, [h.object_id for h in held], path, setting_display(value), actual
                 )
-            elif value_key(value) in distinct:
+            elif key in distinct:
                 tally.matched += 1
             else:
                 tally.different += 1
@@ -180,21 +180,18 @@ class _Object:
     item: Mapping[str, Any]
     units: dict[str, Any]
     keys: dict[str, bytes]
-
-    @property
-    def object_id(self) -> str:
-        return str(self.item["id"])
-
-    @property
-    def order(self) -> tuple[str, str]:
-        return str(self.item.get("hash") or ""), self.object_id
+    object_id: str
+    # Ties between equally good pairs are broken by content, then id: never by input order.
+    order: tuple[str, str]
 
 
 def _object(contract: PolicyContract, item: Mapping[str, Any], compare_assignments: bool) -> _Object:
     units = property_units(contract, item.get("content") or {})
     if compare_assignments and units:
         units.update(assignment_units(list(item.get("assignments") or [])))
-    return _Object(item, units, {path: value_key(value) for path, value in units.items()})
+    object_id = str(item["id"])
+    keys = {path: value_key(value) for path, value in units.items()}
+    return _Object(item, units, keys, object_id, (str(item.get("hash") or ""), object_id))
 
 
 def _subtype(item: Mapping[str, Any]) -> str:

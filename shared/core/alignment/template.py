@@ -35,7 +35,7 @@ def compared_values(contract: PolicyContract, item: Mapping[str, Any], compare_a
     content: Mapping[str, Any] = item.get("content") or {}
     layout = contract.settings_layout
     values: list[Any] = (
-        [value for _, value in settings_of(content, layout.collection)]
+        [value for _, value, _ in settings_of(content, layout.collection)]
         if layout
         else list(property_units(contract, content).values())
     )

@@ -29,7 +29,10 @@ _INSTANCE: Final = "settingInstance"
 
 
 def value_key(value: Any) -> bytes:
-    """The identity of a value for comparison: its canonical JSON (exact about JSON types)."""
+    """The identity of a value for comparison, exact about JSON types (1, 1.0 and true differ): a
+    scalar's type and repr, anything else its canonical JSON (which never starts with a type name)."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return f"{type(value).__name__}:{value!r}".encode()
     return canonical_bytes(value)
 
 
@@ -85,14 +88,18 @@ def _strip_references(value: Any) -> Any:
     return value
 
 
-def settings_of(content: Mapping[str, Any], collection: str) -> Iterator[tuple[str, Any]]:
-    """(definition id, comparable value) of every setting in a settings-based item."""
+def settings_of(content: Mapping[str, Any], collection: str) -> Iterator[tuple[str, Any, bytes]]:
+    """(definition id, comparable value, its value key) of every setting in a settings-based item."""
     for element in content.get(collection) or []:
         definition, _ = element_key(element)
         if not definition:
             continue
         instance = element.get(_INSTANCE, element) if isinstance(element, dict) else element
-        yield definition, _strip_references(instance)
+        key = canonical_bytes(instance)
+        if b"TemplateReference" in key:  # rare: most settings carry none, and copying them all is costly
+            instance = _strip_references(instance)
+            key = canonical_bytes(instance)
+        yield definition, instance, key
 
 
 def setting_display(instance: Any) -> Any:
