@@ -15,12 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from typing import Any
 
+from bench.diff import _median_seconds
 from devtools.graphsim import SimTenant, clone_tenant, generate_tenant
 from devtools.graphsim.catalog import TYPE_KEYS
 from shared.core.alignment import align, freeze_template
@@ -78,15 +76,6 @@ def edit(sim: SimTenant, share: float, rng: random.Random) -> int:
             sim.update(type_key, object_id, change)
             edited += 1
     return edited
-
-
-def _median_seconds(fn: Callable[[], Any], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,13 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from azure.core import MatchConditions
-from azure.core.exceptions import HttpResponseError, ResourceExistsError, ResourceNotFoundError
-from azure.data.tables import UpdateMode
+from azure.core.exceptions import ResourceNotFoundError
 
-from shared.errors import ConcurrentUpdateError
 from shared.storage.clients import StorageClients
-from shared.storage.tables import dump_json, load_json, pack_chunks, table_client, unpack_chunks
+from shared.storage.tables import dump_json, load_json, pack_chunks, table_client, unpack_chunks, write_if_unchanged
 
 _PARTITION: Final = "alignment"
 _RESULTS: Final = "resultsGz"
@@ -54,15 +51,7 @@ class AlignmentStore:
             "scores": dump_json(scores),
             **pack_chunks(_RESULTS, results),
         }
-        try:
-            if etag is None:
-                self._table.create_entity(entity)
-            else:
-                self._table.update_entity(
-                    entity, mode=UpdateMode.REPLACE, etag=etag, match_condition=MatchConditions.IfNotModified
-                )
-        except (ResourceExistsError, HttpResponseError):
-            raise ConcurrentUpdateError(f"alignment of tenant {tenant_id} changed meanwhile") from None
+        write_if_unchanged(self._table, entity, etag, f"alignment of tenant {tenant_id}")
 
     def scores(self) -> dict[str, list[dict[str, Any]]]:
         """Tenant id → the score of each assigned template (one query, no results read)."""

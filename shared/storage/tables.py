@@ -8,10 +8,12 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from azure.core.exceptions import ResourceExistsError
-from azure.data.tables import TableClient
+from azure.core import MatchConditions
+from azure.core.exceptions import HttpResponseError, ResourceExistsError
+from azure.data.tables import TableClient, UpdateMode
 
 from shared.core.canonical import canonical_bytes
+from shared.errors import ConcurrentUpdateError
 from shared.storage.clients import StorageClients
 
 # Table Storage limits (Azurite does not enforce them; we do).
@@ -40,6 +42,24 @@ def table_client(clients: StorageClients, name: str) -> TableClient:
                     pass
                 _created.add(marker)
     return client
+
+
+def write_if_unchanged(table: TableClient, entity: Mapping[str, Any], etag: str | None, what: str) -> None:
+    """Create the entity (etag None) or replace it only if unchanged since it was read with `etag`;
+    ConcurrentUpdateError naming `what` when another writer got there first."""
+    try:
+        if etag is None:
+            table.create_entity(entity)
+        else:
+            table.update_entity(
+                entity, mode=UpdateMode.REPLACE, etag=etag, match_condition=MatchConditions.IfNotModified
+            )
+    except ResourceExistsError:
+        raise ConcurrentUpdateError(f"{what} changed meanwhile") from None
+    except HttpResponseError as exc:
+        if exc.status_code != 412:
+            raise
+        raise ConcurrentUpdateError(f"{what} changed meanwhile") from None
 
 
 def dump_json(value: Any) -> str:

@@ -10,17 +10,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from azure.core import MatchConditions
-from azure.core.exceptions import HttpResponseError, ResourceExistsError, ResourceNotFoundError
-from azure.data.tables import TableEntity, UpdateMode
+from azure.core.exceptions import ResourceNotFoundError
+from azure.data.tables import TableEntity
 from azure.storage.blob import ContentSettings
 
 from shared.core.canonical import canonical_bytes
-from shared.errors import ConcurrentUpdateError
 from shared.settings import TEMPLATE_CONTAINER
 from shared.storage.blobs import container_client
 from shared.storage.clients import StorageClients
-from shared.storage.tables import dump_json, load_json, pack_chunks, table_client, unpack_chunks
+from shared.storage.tables import dump_json, load_json, pack_chunks, table_client, unpack_chunks, write_if_unchanged
 
 _PARTITION = "template"
 _OBJECTS = "objectsGz"
@@ -124,16 +122,8 @@ class TemplateStore:
             "objectCount": len(objects),
             **pack_chunks(_OBJECTS, objects),
         }
-        try:
-            if etag is None:
-                self._table.create_entity(entity)
-            else:
-                self._table.update_entity(
-                    entity, mode=UpdateMode.REPLACE, etag=etag, match_condition=MatchConditions.IfNotModified
-                )
-        except (ResourceExistsError, HttpResponseError):
-            # The blob of the version that lost the race stays unreferenced (names never collide).
-            raise ConcurrentUpdateError(f"template {template_id} changed meanwhile") from None
+        # Should another writer win, this version's blob stays unreferenced (names never collide).
+        write_if_unchanged(self._table, entity, etag, f"template {template_id}")
         record = self.get(template_id)
         assert record is not None
         return record

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from devtools.azurite import Azurite
 from devtools.graphsim import generate_tenant
 from devtools.graphsim.generator import WINDOWS_INTUNE_MIX
-from tests.authkit import AUDIENCE, ISSUER, Issuer, easyauth_headers, jwks_issuer
+from tests.authkit import Issuer, easyauth_headers, jwks_issuer
 from tests.pipeline import cycle, make_host, new_tenant_id, open_stores, register, runs
 
 READ, TRIAGE, ADMIN = "Drift.Read", "Drift.Triage", "Drift.Admin"
@@ -21,12 +20,6 @@ GROUP_A, GROUP_B = str(uuid.uuid4()), str(uuid.uuid4())
 
 def _body(response: Any) -> Any:
     return json.loads(response.get_body())
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[Issuer]:
-    with jwks_issuer() as value:
-        yield value
 
 
 @pytest.fixture
@@ -53,15 +46,6 @@ def world(app_env: dict[str, str], azurite: Azurite, graph_sim: Any) -> dict[str
     assert all(len(f) == 4 for f in findings.values())
     first_runs = {label: runs(host, tid)[-1]["runId"] for label, tid in tenants.items()}
     return {"host": host, "tenants": tenants, "findings": findings, "firstRuns": first_runs}
-
-
-@pytest.fixture
-def jwt_mode(monkeypatch: pytest.MonkeyPatch, issuer: Issuer) -> Issuer:
-    monkeypatch.setenv("AUTH_MODE", "jwt")
-    monkeypatch.setenv("AUTH_JWT_JWKS_URL", issuer.jwks_url)
-    monkeypatch.setenv("AUTH_JWT_ISSUER", ISSUER)
-    monkeypatch.setenv("AUTH_JWT_AUDIENCE", AUDIENCE)
-    return issuer
 
 
 def _routes(world: dict[str, Any]) -> list[tuple[str, str, Any, str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +13,8 @@ from devtools.azurite import Azurite
 from devtools.graphsim import generate_tenant
 from devtools.graphsim.generator import WINDOWS_INTUNE_MIX
 from shared.settings import TEMPLATE_CONTAINER
-from tests.authkit import AUDIENCE, ISSUER, Issuer, jwks_issuer
+from tests.api.test_api_input import _storage_state
+from tests.authkit import Issuer
 from tests.pipeline import cycle, make_host, new_tenant_id, open_stores, register, runs
 
 READ, TRIAGE, ADMIN = "Drift.Read", "Drift.Triage", "Drift.Admin"
@@ -24,12 +24,6 @@ INJECT = "x' or PartitionKey ne '"
 
 def _body(response: Any) -> Any:
     return json.loads(response.get_body())
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[Issuer]:
-    with jwks_issuer() as value:
-        yield value
 
 
 @pytest.fixture
@@ -50,28 +44,11 @@ def world(app_env: dict[str, str], azurite: Azurite, graph_sim: Any) -> dict[str
     return {"host": host, "tenants": tenants, "run": runs(host, tenants["A"])[0]["runId"], "source": source}
 
 
-@pytest.fixture
-def jwt_mode(monkeypatch: pytest.MonkeyPatch, issuer: Issuer) -> Issuer:
-    monkeypatch.setenv("AUTH_MODE", "jwt")
-    monkeypatch.setenv("AUTH_JWT_JWKS_URL", issuer.jwks_url)
-    monkeypatch.setenv("AUTH_JWT_ISSUER", ISSUER)
-    monkeypatch.setenv("AUTH_JWT_AUDIENCE", AUDIENCE)
-    return issuer
-
-
 def _stored() -> str:
-    """Every entity of this test's tables and every template blob (name and bytes)."""
-    stores = open_stores()
-    prefix = stores.clients.config.table_prefix
-    rows = []
-    for table in stores.clients.table.list_tables():
-        if table.name.startswith(prefix) and not table.name.endswith("locks"):
-            for entity in stores.clients.table.get_table_client(table.name).list_entities():
-                rows.append((table.name, json.dumps(dict(entity), default=str, sort_keys=True)))
-    container = stores.clients.blob.get_container_client(TEMPLATE_CONTAINER)
-    for blob in container.list_blobs():
-        rows.append((blob.name, container.download_blob(blob.name).readall().hex()))
-    return json.dumps(sorted(rows))
+    """Every entity of this test's tables (as the bad-input table checks them) and every template blob."""
+    container = open_stores().clients.blob.get_container_client(TEMPLATE_CONTAINER)
+    blobs = sorted((b.name, container.download_blob(b.name).readall().hex()) for b in container.list_blobs())
+    return _storage_state() + json.dumps(blobs)
 
 
 def test_roles_as_documented(world: dict[str, Any], jwt_mode: Issuer) -> None:

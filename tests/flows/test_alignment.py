@@ -287,3 +287,16 @@ def test_a_tenant_without_a_completed_run_waits(world: dict[str, Any], graph_sim
     cycle(host)
     result = alignment(world, fresh)
     assert result["state"] == "ready" and result["score"] is not None and result["score"] < 100.0
+
+
+def test_a_stale_write_of_an_alignment_is_refused(world: dict[str, Any]) -> None:
+    from shared.errors import ConcurrentUpdateError
+
+    assign(world, world["twin"], world["twin_values"])
+    stores = open_stores()
+    read = stores.alignments.get(world["twin"])
+    assert read is not None and read.results
+    stores.alignments.put(world["twin"], read.results, "2026-01-01T00:00:00.000Z", read.etag)  # another writer
+    with pytest.raises(ConcurrentUpdateError):
+        stores.alignments.put(world["twin"], [], "2026-01-01T00:00:01.000Z", read.etag)
+    assert alignment(world, world["twin"]) == read.results[0]
