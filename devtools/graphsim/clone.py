@@ -8,6 +8,7 @@ are the same. ``clone_tenant`` builds such a tenant from a simulated one.
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 from devtools.graphsim.catalog import TYPE_KEYS
@@ -19,9 +20,15 @@ _KEPT_TYPES = frozenset({"roleScopeTag", "authenticationMethodsPolicy"})
 _PER_TENANT_FIELDS = frozenset({"secretReferenceValueId"})
 
 
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _renamed(value: Any, ids: dict[str, str], rng: random.Random) -> Any:
     if isinstance(value, str):
-        return ids.get(value, value)
+        if value in ids:
+            return ids[value]
+        # Ids inside longer strings too (an annotation's URL names its object).
+        return _GUID.sub(lambda m: ids.get(m.group(0), m.group(0)), value)
     if isinstance(value, list):
         return [_renamed(v, ids, rng) for v in value]
     if isinstance(value, dict):
