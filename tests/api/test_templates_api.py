@@ -185,6 +185,14 @@ def test_a_run_that_is_not_completed_cannot_be_a_template(world: dict[str, Any],
     response = host.http("PUT", "/api/templates/new", {**world["source"], "runId": partial["runId"]})
     assert response.status_code == 409 and _body(response)["error"]["code"] == "run_not_completed"
     assert _stored() == before
+    # A registered tenant that has never completed a scan cannot be a source yet.
+    fresh = new_tenant_id()
+    graph_sim.add_tenant(fresh, generate_tenant(seed=73, size=10))
+    register(host, fresh, "Not scanned yet")
+    before = _stored()
+    response = host.http("PUT", "/api/templates/new", {**world["source"], "sourceTenantId": fresh})
+    assert response.status_code == 409 and _body(response)["error"]["code"] == "no_completed_run"
+    assert _stored() == before
     # Without a run id the latest completed one is taken: the earlier run, not the partial one.
     created = _body(host.http("PUT", "/api/templates/new", world["source"]))
     assert created["runId"] == world["run"] != partial["runId"]
