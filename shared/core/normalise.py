@@ -232,3 +232,17 @@ def normalise_item(contract: PolicyContract, raw: dict[str, Any], secret_key: by
         content=content,
         assignments=assignments,
     )
+
+
+def keyed_elements(values: list[Any]) -> dict[str, Any]:
+    """A normalised unordered array as {semantic key: element}; an element without a key of its own is
+    keyed by its content (a set member), and duplicates get a content suffix. Used where matching is by
+    content (alignment); the drift comparison pairs keyless elements by best match instead."""
+    out: dict[str, Any] = {}
+    for element in values:
+        key, _ = element_key(element)
+        key = key or canonical_hash(element)[:16]
+        if key in out:
+            key = f"{key}#{canonical_hash(element)[:12]}"
+        out[key] = element
+    return out
