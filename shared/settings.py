@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -87,6 +88,31 @@ def is_microsoft_cloud_host(url: str) -> bool:
     """True when the URL points at a Microsoft cloud (where static tokens are refused)."""
     host = (urlsplit(url).hostname or "").lower()
     return bool(_MICROSOFT_HOST.search(host))
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """True only for a loopback address (127.0.0.0/8, ::1) or the name `localhost`.
+
+    The host is parsed as an address, never matched as text: `127.0.0.1.example.invalid` is a DNS
+    name anywhere on the internet, not loopback. Takes a host as `urlsplit(...).hostname` gives it
+    (lower-case, IPv6 without brackets).
+    """
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def url_host(url: str) -> str | None:
+    """The host of a URL (lower-case, IPv6 without brackets), or None when it has none or does not parse."""
+    try:
+        return urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
 
 
 def get(name: str, env: Mapping[str, str] | None = None) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import logging
 import os
 from collections.abc import Iterable, Mapping
@@ -20,6 +19,7 @@ from typing import Any, Final
 from shared import settings
 from shared.api.jwks import JwtSettings, decode_bearer_token, jwks_cache
 from shared.api.request import header_value
+from shared.api.validate import load_json
 from shared.core.access import ROLE_ADMIN, ROLE_READ, ROLE_TRIAGE, Caller
 from shared.errors import AuthenticationError, SettingsError
 from shared.storage.clients import is_local_emulator
@@ -70,7 +70,7 @@ def _decode_principal(raw: str) -> Any:
     if len(text) > _MAX_PRINCIPAL_CHARS:
         raise ValueError("principal header too large")
     data = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
-    return json.loads(data.decode("utf-8"))
+    return load_json(data)  # never a RecursionError, however deep the header nests
 
 
 def caller_from_client_principal(raw: str) -> Caller:

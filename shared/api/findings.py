@@ -6,9 +6,16 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
-from shared.api.guard import StoresFactory, choice, enter, route_tenant_id, visible_tenant
-from shared.api.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_continuation, encode_continuation
+from shared.api.guard import StoresFactory, enter, enter_with_query, route_tenant_id, visible_tenant
+from shared.api.paging import (
+    CONTINUATION_TOKEN_RULE,
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    decode_continuation,
+    encode_continuation,
+)
 from shared.api.request import ApiRequest, ApiResponse
+from shared.api.validate import Choice, Field, Integer, QueryRule, json_object, route_finding_id, text
 from shared.core.access import ROLE_READ, ROLE_TRIAGE
 from shared.core.contracts import CONTRACTS
 from shared.core.drift import CHANGE_TYPES, LIST_FIELDS, MAX_NOTE_LENGTH, SEVERITIES, build_summary, published_run
@@ -20,6 +27,17 @@ from shared.storage.findings import HEAD_ROWS
 from shared.storage.stores import Stores
 
 STATUS_FILTERS: Final = ("new", "acknowledged", "resolved", "all")
+FINDINGS_QUERY: Final[dict[str, QueryRule]] = {
+    "status": Choice(STATUS_FILTERS, "new"),
+    "changeType": Choice(CHANGE_TYPES),
+    "policyType": Choice(tuple(sorted(CONTRACTS))),
+    "severity": Choice(SEVERITIES),
+    "pageSize": Integer(1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
+    "continuationToken": CONTINUATION_TOKEN_RULE,
+}
+ACKNOWLEDGE_BODY: Final = {
+    "note": Field(text("note", max_length=MAX_NOTE_LENGTH, code="invalid_note", too_long_code="note_too_long")),
+}
 _SUMMARY_KEYS: Final = ("state", "reason", "baseline", "current", "counts", "coverage")
 
 
@@ -43,20 +61,12 @@ def get_summary(request: ApiRequest, open_stores: StoresFactory) -> ApiResponse:
 
 def get_findings(request: ApiRequest, open_stores: StoresFactory) -> ApiResponse:
     """GET /api/tenants/{tenantId}/drift/findings: one filtered page, newest comparison's findings included."""
-    caller = enter(
-        request, ROLE_READ, ("status", "changeType", "policyType", "severity", "pageSize", "continuationToken")
-    )
+    caller, query = enter_with_query(request, ROLE_READ, FINDINGS_QUERY)
     tenant_id = route_tenant_id(request)
-    status = choice(request, "status", STATUS_FILTERS, "new")
-    change_type = choice(request, "changeType", CHANGE_TYPES, None)
-    policy_type = choice(request, "policyType", tuple(sorted(CONTRACTS)), None)
-    severity = choice(request, "severity", SEVERITIES, None)
-    raw_size = request.params.get("pageSize", str(DEFAULT_PAGE_SIZE))
-    if not raw_size.isdigit() or not 1 <= int(raw_size) <= MAX_PAGE_SIZE:
-        raise ValidationError(f"pageSize must be an integer from 1 to {MAX_PAGE_SIZE}", "invalid_pageSize")
-    page_size = int(raw_size)
+    status, change_type, policy_type, severity = (query[k] for k in ("status", "changeType", "policyType", "severity"))
+    page_size: int = query["pageSize"]
     binding = json.dumps([tenant_id, status, change_type, policy_type, severity])
-    token = request.params.get("continuationToken")
+    token = query["continuationToken"]
     after = _after(decode_continuation(token, binding)) if token else None
     stores = open_stores()
     visible_tenant(caller, tenant_id, stores)
@@ -100,13 +110,6 @@ def finding_json(finding: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _finding_id(request: ApiRequest) -> str:
-    value = request.route.get("findingId", "")
-    if not is_finding_id(value):
-        raise ValidationError("findingId must be 32 lower-case hex digits", "invalid_finding_id")
-    return value
-
-
 def _visible_finding(stores: Stores, tenant_id: str, finding_id: str) -> tuple[dict[str, Any], str]:
     record = stores.findings.get(tenant_id, finding_id)
     summary = stores.summaries.get(tenant_id)
@@ -130,7 +133,7 @@ def get_finding(request: ApiRequest, open_stores: StoresFactory) -> ApiResponse:
     """GET /api/tenants/{tenantId}/drift/findings/{findingId}: detail, history and ETag."""
     caller = enter(request, ROLE_READ)
     tenant_id = route_tenant_id(request)
-    finding_id = _finding_id(request)
+    finding_id = route_finding_id(request)
     stores = open_stores()
     visible_tenant(caller, tenant_id, stores)
     finding, etag = _visible_finding(stores, tenant_id, finding_id)
@@ -141,20 +144,8 @@ def post_acknowledge(request: ApiRequest, open_stores: StoresFactory) -> ApiResp
     """POST .../findings/{findingId}/acknowledge: who comes from the identity, never the body."""
     caller = enter(request, ROLE_TRIAGE)
     tenant_id = route_tenant_id(request)
-    finding_id = _finding_id(request)
-    body = request.json(required=False)
-    if body is None:
-        body = {}
-    if not isinstance(body, dict):
-        raise ValidationError("body must be a JSON object")
-    unknown = sorted(set(body) - {"note"})
-    if unknown:
-        raise ValidationError(f"unknown field(s): {', '.join(unknown)}", "unknown_field")
-    note = body.get("note")
-    if note is not None and not isinstance(note, str):
-        raise ValidationError("note must be a string", "invalid_note")
-    if note is not None and len(note) > MAX_NOTE_LENGTH:
-        raise ValidationError(f"note is longer than {MAX_NOTE_LENGTH} characters", "note_too_long")
+    finding_id = route_finding_id(request)
+    note = json_object(request, ACKNOWLEDGE_BODY, required=False)["note"]
     stores = open_stores()
     visible_tenant(caller, tenant_id, stores)
     _, etag = _visible_finding(stores, tenant_id, finding_id)

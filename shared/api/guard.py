@@ -1,35 +1,35 @@
-"""Every handler's first steps: who calls, whether their role allows it, which query parameters and
-route ids are acceptable, and whether the tenant is visible to them (before any other storage read)."""
+"""Every handler's first steps: who calls, whether their role allows it, which query parameters are
+acceptable (by the rules of `shared.api.validate`), and whether the tenant is visible to them (before
+any other storage read). The cross-site rule ran before the handler (`shared.api.origin.admit`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from shared.api.caller import resolve_caller
 from shared.api.request import ApiRequest
+from shared.api.validate import QueryRule, query
+from shared.api.validate import route_tenant_id as route_tenant_id  # every tenant route's id, re-exported
 from shared.core.access import Caller, require_role, require_tenant_visible
-from shared.core.ids import require_guid
 from shared.core.tenants import Tenant
-from shared.errors import ValidationError
 from shared.storage.stores import Stores
 
 # Handlers open storage only once the caller and the input have passed.
 StoresFactory = Callable[[], Stores]
 
 
-def enter(request: ApiRequest, role: str, params: tuple[str, ...] = ()) -> Caller:
-    """The caller, once they hold `role` and the query names only `params`."""
-    caller = resolve_caller(request.headers)
-    require_role(caller, role)
-    unknown = sorted(k for k in request.params if k not in params)
-    if unknown:
-        raise ValidationError(f"unknown query parameter(s): {', '.join(unknown)}", "unknown_parameter")
+def enter(request: ApiRequest, role: str) -> Caller:
+    """The caller, once they hold `role`; a route without query parameters refuses any."""
+    caller, _ = enter_with_query(request, role, {})
     return caller
 
 
-def route_tenant_id(request: ApiRequest) -> str:
-    """The `{tenantId}` of the route, lower-cased; a 400 unless it is a GUID."""
-    return require_guid(request.route.get("tenantId"), "tenantId")
+def enter_with_query(request: ApiRequest, role: str, rules: Mapping[str, QueryRule]) -> tuple[Caller, dict[str, Any]]:
+    """The caller, once they hold `role`, and the query parsed by `rules` (anything else is a 400)."""
+    caller = resolve_caller(request.headers)
+    require_role(caller, role)
+    return caller, query(request, rules)
 
 
 def visible_tenant(caller: Caller, tenant_id: str, stores: Stores) -> Tenant:
@@ -38,11 +38,3 @@ def visible_tenant(caller: Caller, tenant_id: str, stores: Stores) -> Tenant:
     require_tenant_visible(caller, tenant.access_groups if tenant else None)
     assert tenant is not None
     return tenant
-
-
-def choice(request: ApiRequest, name: str, choices: tuple[str, ...], default: str | None) -> str | None:
-    """A query parameter restricted to `choices` (or absent: `default`)."""
-    value = request.params.get(name, default)
-    if value is not None and value not in choices:
-        raise ValidationError(f"{name} must be one of {', '.join(choices)}", f"invalid_{name}")
-    return value

@@ -7,7 +7,6 @@ cause is logged.
 from __future__ import annotations
 
 import http.client
-import json
 import logging
 import threading
 import time
@@ -22,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPubl
 from jwt.algorithms import RSAAlgorithm
 
 from shared import settings
+from shared.api.validate import load_json
 from shared.errors import AuthenticationError, SettingsError
 
 _log = logging.getLogger(__name__)
@@ -36,10 +36,6 @@ _MAX_JWKS_BYTES: Final = 512 * 1024
 
 _KEYS_UNAVAILABLE: Final = "token signing keys are unavailable"
 _KEY_UNKNOWN: Final = "token signing key is not recognised"
-
-
-def _is_loopback(host: str) -> bool:
-    return host == "localhost" or host == "::1" or host.startswith("127.")
 
 
 def _required(name: str, env: Mapping[str, str] | None) -> str:
@@ -65,9 +61,11 @@ class JwtSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> JwtSettings:
         """Read AUTH_JWT_*; issuer and audience may each be a comma-separated list."""
         url = _required("AUTH_JWT_JWKS_URL", env)
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        if not host or not (parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host))):
+        host = settings.url_host(url)
+        scheme = urlsplit(url.strip()).scheme.lower() if host else ""
+        # Plain http only where nobody else is on the wire: an address parsed as loopback, not a name
+        # that merely starts like one (127.0.0.1.example.invalid).
+        if not host or not (scheme == "https" or (scheme == "http" and settings.is_loopback_host(host))):
             raise SettingsError("AUTH_JWT_JWKS_URL", "must be an https URL (plain http only on a loopback address)")
         issuers = _split_list(_required("AUTH_JWT_ISSUER", env))
         audiences = _split_list(_required("AUTH_JWT_AUDIENCE", env))
@@ -98,7 +96,7 @@ def _http_get(url: str, timeout: float) -> bytes:
 
 
 def _parse_jwks(body: bytes) -> dict[str, RSAPublicKey]:
-    document = json.loads(body)
+    document = load_json(body)
     entries = document.get("keys") if isinstance(document, dict) else None
     if not isinstance(entries, list):
         raise ValueError("JWKS document has no keys array")

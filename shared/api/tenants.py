@@ -2,57 +2,61 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from shared.api.findings import public_summary
-from shared.api.guard import StoresFactory, enter, route_tenant_id, visible_tenant
+from shared.api.guard import StoresFactory, enter, enter_with_query, route_tenant_id, visible_tenant
 from shared.api.request import ApiRequest, ApiResponse
+from shared.api.validate import Field, Integer, QueryRule, array, flag, json_object, text
 from shared.core.access import ROLE_ADMIN, ROLE_READ, visible_tenants
 from shared.core.ids import is_guid
 from shared.core.messages import ScanRequest, new_scan_request
 from shared.core.scope import normalise_selection
-from shared.errors import ConflictError, ValidationError
+from shared.errors import ConflictError
 
 MAX_DISPLAY_NAME: Final = 256
 MAX_ACCESS_GROUPS: Final = 100
+MAX_POLICY_TYPES: Final = 100
+DEFAULT_RUNS: Final = 50
+MAX_RUNS: Final = 200
 
 
-def parse_registration(body: Any) -> tuple[str, bool, list[str], list[str]]:
-    """Validate a PUT /tenants/{id} body (pure)."""
-    if not isinstance(body, dict):
-        raise ValidationError("body must be a JSON object")
-    unknown = sorted(set(body) - {"displayName", "enabled", "policyTypes", "accessGroups"})
-    if unknown:
-        raise ValidationError(f"unknown field(s): {', '.join(unknown)}", "unknown_field")
-    name = body.get("displayName")
-    if not isinstance(name, str) or not name.strip() or len(name) > MAX_DISPLAY_NAME:
-        raise ValidationError(f"displayName must be a non-empty string of at most {MAX_DISPLAY_NAME} characters")
-    enabled = body.get("enabled")
-    if not isinstance(enabled, bool):
-        raise ValidationError("enabled must be true or false")
-    types = body.get("policyTypes")
-    if types is not None and (not isinstance(types, list) or not all(isinstance(t, str) for t in types)):
-        raise ValidationError("policyTypes must be an array of policy type keys")
-    selection = normalise_selection(types)
-    groups = body.get("accessGroups", [])
-    if not isinstance(groups, list) or len(groups) > MAX_ACCESS_GROUPS or not all(is_guid(g) for g in groups):
-        raise ValidationError(f"accessGroups must be an array of at most {MAX_ACCESS_GROUPS} group object ids (GUIDs)")
-    return name.strip(), enabled, selection, [g.lower() for g in groups]
+REGISTRATION_BODY: Final = {
+    "displayName": Field(text("displayName", max_length=MAX_DISPLAY_NAME, non_blank=True), required=True),
+    "enabled": Field(flag("enabled"), required=True),
+    "policyTypes": Field(
+        array("policyTypes must be an array of policy type keys", item=lambda t: isinstance(t, str),
+              max_items=MAX_POLICY_TYPES)
+    ),
+    "accessGroups": Field(
+        array(f"accessGroups must be an array of at most {MAX_ACCESS_GROUPS} group object ids (GUIDs)",
+              item=is_guid, max_items=MAX_ACCESS_GROUPS)
+    ),
+}  # fmt: skip
+RUNS_QUERY: Final[dict[str, QueryRule]] = {"top": Integer(1, MAX_RUNS, DEFAULT_RUNS)}
 
 
 def put_tenant(request: ApiRequest, open_stores: StoresFactory) -> ApiResponse:
     """PUT /api/tenants/{tenantId}: register or update."""
     enter(request, ROLE_ADMIN)
     tenant_id = route_tenant_id(request)
-    name, enabled, selection, groups = parse_registration(request.json())
-    tenant, created = open_stores().tenants.upsert(tenant_id, name, enabled, selection, groups)
+    body = json_object(request, REGISTRATION_BODY)
+    selection = normalise_selection(body["policyTypes"])
+    groups = [g.lower() for g in body["accessGroups"] or []]
+    tenant, created = open_stores().tenants.upsert(
+        tenant_id, body["displayName"].strip(), body["enabled"], selection, groups
+    )
     return ApiResponse(tenant.to_json(), 201 if created else 200)
 
 
 def post_scan(request: ApiRequest, open_stores: StoresFactory) -> tuple[ApiResponse, ScanRequest]:
-    """POST /api/tenants/{tenantId}/scans: the response and the message to enqueue."""
+    """POST /api/tenants/{tenantId}/scans: the response and the message to enqueue.
+
+    The body is empty or `{}`; either way the request declares Content-Type: application/json.
+    """
     caller = enter(request, ROLE_ADMIN)
     tenant_id = route_tenant_id(request)
+    json_object(request, {}, required=False)
     tenant = visible_tenant(caller, tenant_id, open_stores())
     if not tenant.enabled:
         raise ConflictError(f"tenant {tenant_id} is disabled", "tenant_disabled")
@@ -61,18 +65,13 @@ def post_scan(request: ApiRequest, open_stores: StoresFactory) -> tuple[ApiRespo
 
 
 def get_runs(request: ApiRequest, open_stores: StoresFactory) -> ApiResponse:
-    """GET /api/tenants/{tenantId}/runs."""
-    caller = enter(request, ROLE_READ, ("top",))
+    """GET /api/tenants/{tenantId}/runs?top=N (1 to 200, default 50)."""
+    caller, query = enter_with_query(request, ROLE_READ, RUNS_QUERY)
     tenant_id = route_tenant_id(request)
-    limit = 50
-    top = request.params.get("top")
-    if top is not None:
-        if not top.isdigit() or not 1 <= int(top) <= 200:
-            raise ValidationError("top must be an integer from 1 to 200", "invalid_top")
-        limit = int(top)
     stores = open_stores()
     visible_tenant(caller, tenant_id, stores)
-    return ApiResponse({"tenantId": tenant_id, "runs": [r.to_json() for r in stores.runs.list(tenant_id, limit)]})
+    runs = stores.runs.list(tenant_id, query["top"])
+    return ApiResponse({"tenantId": tenant_id, "runs": [r.to_json() for r in runs]})
 
 
 def get_portfolio(request: ApiRequest, open_stores: StoresFactory) -> ApiResponse:

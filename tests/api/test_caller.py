@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from shared.api.caller import resolve_caller
-from shared.api.jwks import JwksCache, decode_bearer_token
+from shared.api.jwks import JwksCache, JwtSettings, decode_bearer_token
 from shared.core.access import ROLE_ADMIN, ROLE_READ, ROLE_TRIAGE, Caller
 from shared.errors import AuthenticationError, SettingsError
 
@@ -380,11 +380,33 @@ def test_jwt_mode_names_a_missing_setting(missing: str, jwt_env: dict[str, str])
         assert info.value.setting == missing
 
 
-@pytest.mark.parametrize("url", ["http://login.example.com/keys", "ftp://127.0.0.1/keys", "not a url"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://login.example.com/keys",
+        "ftp://127.0.0.1/keys",
+        "not a url",
+        # Names and addresses that only look like loopback: the host is parsed, not matched as text.
+        "http://127.0.0.1.example.invalid/keys",
+        "http://127.1.example.invalid/keys",
+        "http://localhost.example.invalid/keys",
+        "http://127.0.0.1@jwks.example.invalid/keys",
+        "http://[::2]/keys",
+        "http://128.0.0.1/keys",
+        "http://[::1/keys",
+    ],
+)
 def test_the_jwks_url_must_be_https_except_on_loopback(url: str, jwt_env: dict[str, str]) -> None:
     with pytest.raises(SettingsError) as info:
         resolve_caller(bearer("x"), {**jwt_env, "AUTH_JWT_JWKS_URL": url})
     assert info.value.setting == "AUTH_JWT_JWKS_URL"
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080/keys", "http://127.254.3.9/keys", "http://[::1]:9/keys", "http://LOCALHOST/keys"]
+)
+def test_plain_http_is_accepted_on_an_actual_loopback_address(url: str, jwt_env: dict[str, str]) -> None:
+    assert JwtSettings.from_env({**jwt_env, "AUTH_JWT_JWKS_URL": url}).jwks_url == url
 
 
 # --- App Service Authentication -------------------------------------------------------------------
