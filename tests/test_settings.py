@@ -6,8 +6,11 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
+from shared.errors import SettingsError
 from shared.settings import APP_SETTINGS, is_microsoft_cloud_host
-from shared.storage.clients import is_local_emulator
+from shared.storage.clients import StorageClients, StorageConfig, is_local_emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,16 +35,77 @@ def test_every_setting_the_code_reads_is_catalogued() -> None:
     assert read <= names, f"settings read but not catalogued: {sorted(read - names)}"
 
 
-def test_local_mode_is_only_recognised_for_the_emulator() -> None:
-    assert is_local_emulator({"AzureWebJobsStorage": "UseDevelopmentStorage=true"})
-    emulator = (
+AZURITE = (
+    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=x;"
+    "BlobEndpoint=http://127.0.0.1:41000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:41001/devstoreaccount1;"
+    "TableEndpoint=http://127.0.0.1:41002/devstoreaccount1;"
+)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "UseDevelopmentStorage=true",
+        "UseDevelopmentStorage=true;",
+        AZURITE,
+        AZURITE.replace("127.0.0.1:41001", "[::1]:41001").replace("127.0.0.1:41002", "localhost:41002"),
+        AZURITE.replace("127.0.0.1:41000", "127.8.9.10:41000"),
+    ],
+)
+def test_local_mode_is_recognised_for_the_emulator(value: str) -> None:
+    assert is_local_emulator({"AzureWebJobsStorage": value})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # The emulator flag followed by a real account: the table SDK would follow the account.
+        "UseDevelopmentStorage=true;AccountName=contosoprod;AccountKey=eA==",
+        "UseDevelopmentStorage=true;TableEndpoint=https://contosoprod.table.core.windows.net;AccountKey=eA==",
+        "UseDevelopmentStorage=false",
+        # The emulator's account with one endpoint elsewhere, or left out (the public cloud's).
+        AZURITE.replace("127.0.0.1:41002", "evil.example.com"),
+        AZURITE.replace("TableEndpoint=http://127.0.0.1:41002/devstoreaccount1;", ""),
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=x;"
-        "BlobEndpoint=http://127.0.0.1:41000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:41001/devstoreaccount1;"
-        "TableEndpoint=http://127.0.0.1:41002/devstoreaccount1;"
-    )
-    assert is_local_emulator({"AzureWebJobsStorage": emulator})
-    assert not is_local_emulator({"AzureWebJobsStorage": emulator.replace("127.0.0.1:41002", "evil.example.com")})
-    assert not is_local_emulator(
-        {"AzureWebJobsStorage": "DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=x"}
-    )
+        "BlobEndpoint=http://127.0.0.1:41000/devstoreaccount1",
+        AZURITE.replace("127.0.0.1:41001", "127.0.0.1.example.invalid:41001"),
+        AZURITE.replace("127.0.0.1:41001", "[::2]:41001"),
+        # Loopback, but not the emulator's account; and no credential at all.
+        AZURITE.replace("AccountName=devstoreaccount1", "AccountName=contosoprod"),
+        AZURITE.replace("AccountKey=x;", ""),
+        # Repeated keys: SDKs take the last, a reader the first.
+        AZURITE + "TableEndpoint=https://contosoprod.table.core.windows.net;",
+        "DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=x",
+        "not a connection string",
+        "",
+    ],
+)
+def test_local_mode_is_not_recognised_unless_every_endpoint_is_the_emulator_on_loopback(value: str) -> None:
+    assert not is_local_emulator({"AzureWebJobsStorage": value})
+    assert not is_local_emulator({"AzureWebJobsStorage__accountName": "devstoreaccount1"})
     assert not is_local_emulator({})
+
+
+def test_the_clients_are_given_exactly_the_endpoints_that_were_judged() -> None:
+    plain = StorageConfig.from_env({"AzureWebJobsStorage": "UseDevelopmentStorage=true"})
+    assert dict(plain.endpoints) == {
+        "blob": "http://127.0.0.1:10000/devstoreaccount1",
+        "queue": "http://127.0.0.1:10001/devstoreaccount1",
+        "table": "http://127.0.0.1:10002/devstoreaccount1",
+    }
+    cloud = StorageConfig.from_env(
+        {"AzureWebJobsStorage": "AccountName=contoso;AccountKey=eA==;EndpointSuffix=core.usgovcloudapi.net"}
+    )
+    assert cloud.endpoint("table") == "https://contoso.table.core.usgovcloudapi.net"
+    clients = StorageClients(cloud)
+    # What each SDK parsed from the connection string it was given is what was judged above.
+    assert clients.blob.url.startswith("https://contoso.blob.core.usgovcloudapi.net")
+    assert clients.queue.url.startswith("https://contoso.queue.core.usgovcloudapi.net")
+    assert clients.table.url.startswith("https://contoso.table.core.usgovcloudapi.net")
+    identity = StorageConfig.from_env({"AzureWebJobsStorage__accountName": "contoso"})
+    assert identity.endpoint("queue") == "https://contoso.queue.core.windows.net" and not identity.is_local_emulator
+    with pytest.raises(SettingsError, match="UseDevelopmentStorage"):
+        StorageConfig.from_env(
+            {"AzureWebJobsStorage": "UseDevelopmentStorage=true;AccountName=contoso;AccountKey=eA=="}
+        )
+    assert "AccountKey" not in repr(plain)
