@@ -77,7 +77,7 @@ class Api:
         url = f"{self.base_url}/api{path}" + (f"?{urlencode(params)}" if params else "")
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(url, data=data, method=method)
-        if data is not None:
+        if method != "GET":  # every state change is JSON, with a body or without (docs/security.md)
             request.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(request, timeout=60) as response:

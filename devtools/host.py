@@ -22,6 +22,8 @@ from azure.storage.queue import BinaryBase64DecodePolicy, BinaryBase64EncodePoli
 log = logging.getLogger(__name__)
 
 MAX_DEQUEUE_COUNT = 5  # host.json extensions.queues.maxDequeueCount
+# What the local host adds to the 404 / 405 it answers itself (no function ran).
+HOST_ANSWER_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
 class OutCollector(func.Out[Any]):
@@ -261,9 +263,12 @@ class LocalHost:
             if not match:
                 continue
             if method.upper() not in r.methods:
-                method_matched = True
+                # A path that only a preflight route matches ({*path}, OPTIONS) is no resource: 404.
+                method_matched = method_matched or r.methods != {"OPTIONS"}
                 continue
-            url = f"http://localhost:7071/api/{route}" + (f"?{urlencode(params)}" if params else "")
+            # The URL the host hands a function names the host the caller asked for, as in Azure.
+            authority = hdrs.get("host") or "localhost:7071"
+            url = f"http://{authority}/api/{route}" + (f"?{urlencode(params)}" if params else "")
             request = func.HttpRequest(
                 method.upper(),
                 url,
@@ -275,7 +280,7 @@ class LocalHost:
             result = self.invoke(r.name, request).result
             assert isinstance(result, func.HttpResponse)
             return result
-        return func.HttpResponse(status_code=405 if method_matched else 404)
+        return func.HttpResponse(status_code=405 if method_matched else 404, headers=dict(HOST_ANSWER_HEADERS))
 
     def as_wsgi(self) -> Any:
         """A WSGI application serving the HTTP functions (for HTTP-level tools such as schemathesis)."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from functions._http import json_response, preflight, respond
+from functions._http import preflight, respond
 from shared.api import baseline, findings, templates, tenants
-from shared.api.openapi import openapi_document
+from shared.api.openapi import get_document
 from shared.api.request import ApiRequest, ApiResponse
 from shared.settings import ALIGNMENT_QUEUE, SCAN_QUEUE
 from shared.storage.stores import get_stores
@@ -135,16 +135,12 @@ def get_alignment(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="openapi.json", methods=["GET"], auth_level=ANON)
 def get_openapi(req: func.HttpRequest) -> func.HttpResponse:
     """The OpenAPI 3 document of this API."""
-    return json_response(openapi_document(), headers={"Cache-Control": "no-store"})
+    return respond(req, get_document)
 
 
-@bp.route(route="tenants/{*rest}", methods=["OPTIONS"], auth_level=ANON)
+# Every path, so a route added later is preflighted too (and `tenants` itself, which a
+# `tenants/{*rest}` template does not match).
+@bp.route(route="{*path}", methods=["OPTIONS"], auth_level=ANON)
 def cors_preflight(req: func.HttpRequest) -> func.HttpResponse:
-    """CORS preflight for the allowed origins (CORS_ALLOWED_ORIGINS)."""
-    return preflight(req)
-
-
-@bp.route(route="templates/{*rest}", methods=["OPTIONS"], auth_level=ANON)
-def cors_preflight_templates(req: func.HttpRequest) -> func.HttpResponse:
-    """CORS preflight of the template routes."""
+    """CORS preflight of any route for the allowed origins (CORS_ALLOWED_ORIGINS)."""
     return preflight(req)

@@ -81,6 +81,12 @@ class ForbiddenError(DriftError):
     code = "forbidden"
 
 
+class OriginNotAllowedError(ForbiddenError):
+    """A browser request from an origin that is neither the app's own nor an allowed one (403)."""
+
+    code = "origin_not_allowed"
+
+
 class ScanBusyError(DriftError):
     """Another scan of the same tenant and scope holds the lock; the message is retried later."""
 

@@ -12,6 +12,9 @@ from devtools.host import LocalHost
 from shared.settings import ALIGNMENT_QUEUE, SCAN_QUEUE, SNAPSHOT_CONTAINER
 from shared.storage.stores import Stores, get_stores
 
+# What a script sends on a POST, PUT or DELETE, body or not: the API refuses a state change that is not JSON.
+JSON = {"content-type": "application/json"}
+
 
 def new_tenant_id() -> str:
     return str(uuid.uuid4())
@@ -33,7 +36,7 @@ def register(host: LocalHost, tenant_id: str, name: str = "Test tenant", **extra
 
 def scan_now(host: LocalHost, tenant_id: str) -> str:
     """POST a scan, deliver the queue, return the run id."""
-    response = host.http("POST", f"/api/tenants/{tenant_id}/scans")
+    response = host.http("POST", f"/api/tenants/{tenant_id}/scans", headers=JSON)
     assert response.status_code == 202, response.get_body()
     run_id = json.loads(response.get_body())["runId"]
     host.drain_queue(SCAN_QUEUE)

@@ -139,6 +139,10 @@
     const init = { method: options.method || "GET", credentials: "same-origin", headers: { Accept: "application/json" } };
     if (options.body !== undefined) {
       init.body = JSON.stringify(options.body);
+    }
+    if (init.method !== "GET") {
+      // The API refuses a state change that is not JSON, body or not: no other site can send one
+      // without the browser asking the API first (docs/security.md).
       init.headers["Content-Type"] = "application/json";
     }
     Object.assign(init.headers, options.headers || {});

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from shared.api.findings import STATUS_FILTERS
-from shared.api.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from shared.api.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_TOKEN_CHARS
+from shared.api.request import ApiRequest, ApiResponse
 from shared.api.templates import MAX_OBJECT_ID
-from shared.api.tenants import MAX_ACCESS_GROUPS, MAX_DISPLAY_NAME
+from shared.api.tenants import DEFAULT_RUNS, MAX_ACCESS_GROUPS, MAX_DISPLAY_NAME, MAX_POLICY_TYPES, MAX_RUNS
+from shared.api.validate import query
 from shared.core.alignment import (
     DEVIATION_KINDS,
     MAX_TEMPLATE_OBJECTS,
@@ -43,7 +45,7 @@ def _ok(schema: dict[str, Any], description: str = "OK", headers: dict[str, Any]
 _COMMON = {
     "400": _error("Bad input"),
     "401": _error("No acceptable identity"),
-    "403": _error("Role missing"),
+    "403": _error("Role missing, or a browser request from an origin that is not allowed"),
     "404": _error("Unknown, or not visible to the caller"),
     "500": _error("Service misconfigured"),
 }
@@ -67,7 +69,7 @@ _VARIABLES = {
     "additionalProperties": {"type": "string", "minLength": 1, "maxLength": MAX_VARIABLE_VALUE},
 }
 _ETAG = {"ETag": {"description": "Version of the finding, for If-Match", "schema": {"type": "string"}}}
-_JSON_BODY_ERRORS = {"413": _error("Body too large"), "415": _error("Body is not JSON")}
+_JSON_BODY_ERRORS = {"413": _error("Body too large"), "415": _error("Content-Type is not application/json")}
 
 
 def _op(summary: str, role: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -133,7 +135,12 @@ def _schemas() -> dict[str, Any]:
             "properties": {
                 "displayName": {"type": "string", "minLength": 1, "maxLength": MAX_DISPLAY_NAME},
                 "enabled": {"type": "boolean"},
-                "policyTypes": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": _POLICY_TYPES}},
+                "policyTypes": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_POLICY_TYPES,
+                    "items": {"type": "string", "enum": _POLICY_TYPES},
+                },
                 "accessGroups": {"type": "array", "maxItems": MAX_ACCESS_GROUPS, "items": _GUID},
             },
         },
@@ -309,6 +316,7 @@ def _schemas() -> dict[str, Any]:
             "properties": {"note": {"type": "string", "maxLength": MAX_NOTE_LENGTH}},
         },
         **_template_schemas(),
+        "Empty": {"type": "object", "additionalProperties": False, "maxProperties": 0},
         "BaselinePin": {
             "type": "object",
             "additionalProperties": False,
@@ -496,7 +504,7 @@ def openapi_document() -> dict[str, Any]:
             "in": "query",
             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
         },
-        {"name": "continuationToken", "in": "query", "schema": {"type": "string", "maxLength": 2048}},
+        {"name": "continuationToken", "in": "query", "schema": {"type": "string", "maxLength": MAX_TOKEN_CHARS}},
     ]
     return {
         "openapi": "3.0.3",
@@ -504,7 +512,9 @@ def openapi_document() -> dict[str, Any]:
             "title": "TenantAtlas Drift API",
             "version": "1.0.0",
             "description": "Read-only configuration drift for Intune and Entra ID tenants. Identity: Easy Auth or an Entra bearer token; "
-            "app roles Drift.Read, Drift.Triage, Drift.Admin. A tenant the caller may not see answers like one that does not exist.",
+            "app roles Drift.Read, Drift.Triage, Drift.Admin. A tenant the caller may not see answers like one that does not exist. "
+            "Every POST, PUT and DELETE declares Content-Type: application/json, with a body or without (415 otherwise); "
+            "a request with an Origin header must come from the app's own origin or an allowed one (403 otherwise).",
         },
         "servers": [{"url": "/api"}],
         "components": {
@@ -530,9 +540,10 @@ def openapi_document() -> dict[str, Any]:
                 "post": _op(
                     "Enqueue a scan now",
                     "Drift.Admin",
-                    {"202": _ok(_ref("ScanAccepted"), "Queued"), "409": _error("Tenant disabled")},
+                    {"202": _ok(_ref("ScanAccepted"), "Queued"), "409": _error("Tenant disabled"), **_JSON_BODY_ERRORS},
                     operationId="postScan",
                     parameters=[_TENANT_PARAM],
+                    requestBody=_json_body("Empty", required=False),
                 )
             },
             "/tenants/{tenantId}/runs": {
@@ -543,7 +554,11 @@ def openapi_document() -> dict[str, Any]:
                     operationId="getRuns",
                     parameters=[
                         _TENANT_PARAM,
-                        {"name": "top", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                        {
+                            "name": "top",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_RUNS, "default": DEFAULT_RUNS},
+                        },
                     ],
                 )
             },
@@ -667,10 +682,16 @@ def openapi_document() -> dict[str, Any]:
                 "delete": _op(
                     "Return to rolling baselines",
                     "Drift.Admin",
-                    {"200": _ok(_ref("Baseline"))},
+                    {"200": _ok(_ref("Baseline")), **_JSON_BODY_ERRORS},
                     operationId="unpinBaseline",
                     parameters=[_TENANT_PARAM],
                 ),
             },
         },
     }
+
+
+def get_document(request: ApiRequest) -> ApiResponse:
+    """GET /api/openapi.json: the document, to anyone (it holds no data); no query parameters."""
+    query(request, {})
+    return ApiResponse(openapi_document())

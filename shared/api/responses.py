@@ -1,11 +1,11 @@
-"""How the API answers: error code → HTTP status in one place, the error body, CORS headers."""
+"""How the API answers: error code → HTTP status in one place, the error body, CORS and security headers."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any, Final
 
-from shared import settings
+from shared.api.origin import allowed_origins, origin_key
 from shared.errors import (
     AuthenticationError,
     ConflictError,
@@ -31,6 +31,9 @@ _STATUS_BY_CLASS: Final[tuple[tuple[type[DriftError], int], ...]] = (
 )
 _CORS_METHODS: Final = "GET, PUT, POST, DELETE, OPTIONS"
 _CORS_HEADERS: Final = "Authorization, Content-Type, If-Match"
+# On every answer of the API, errors, preflights and the bare 500 included: nothing it says is to be
+# kept by a browser or a proxy, nor read as anything but its declared type.
+SECURITY_HEADERS: Final[dict[str, str]] = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
 def status_for(error: DriftError) -> int:
@@ -53,10 +56,7 @@ def error_body(error: DriftError) -> dict[str, Any]:
 
 def cors_headers(origin: str | None) -> dict[str, str]:
     """CORS headers for an allowed origin (CORS_ALLOWED_ORIGINS, none by default)."""
-    if not origin:
-        return {}
-    allowed = {o.strip().rstrip("/") for o in settings.get("CORS_ALLOWED_ORIGINS").split(",") if o.strip()}
-    if origin.rstrip("/") not in allowed:
+    if not origin or origin_key(origin) not in allowed_origins():
         return {}
     return {
         "Access-Control-Allow-Origin": origin,

@@ -11,8 +11,8 @@ import pytest
 from devtools.azurite import Azurite
 from devtools.graphsim import generate_tenant
 from devtools.graphsim.generator import WINDOWS_INTUNE_MIX
-from tests.authkit import Issuer, easyauth_headers, jwks_issuer
-from tests.pipeline import cycle, make_host, new_tenant_id, open_stores, register, runs
+from tests.authkit import AUDIENCE, ISSUER, Issuer, easyauth_headers, jwks_issuer
+from tests.pipeline import JSON, cycle, make_host, new_tenant_id, open_stores, register, runs
 
 READ, TRIAGE, ADMIN = "Drift.Read", "Drift.Triage", "Drift.Admin"
 GROUP_A, GROUP_B = str(uuid.uuid4()), str(uuid.uuid4())
@@ -75,7 +75,8 @@ def test_every_route_answers_each_role_as_documented_with_jwt(
 ) -> None:
     host = world["host"]
     for method, path, body, needed in _routes(world):
-        headers = jwt_mode.headers([role] if role else [], [GROUP_A])
+        content = JSON if method != "GET" else {}
+        headers = {**jwt_mode.headers([role] if role else [], [GROUP_A]), **content}
         response = host.http(method, path, body, headers=headers)
         allowed = role is not None and RANK[role] >= RANK[needed]
         if allowed:
@@ -83,7 +84,7 @@ def test_every_route_answers_each_role_as_documented_with_jwt(
         else:
             assert response.status_code == 403, (role, method, path, response.get_body())
             assert _body(response)["error"]["code"] == "forbidden"
-        assert host.http(method, path, body).status_code == 401  # no token at all
+        assert host.http(method, path, body, headers=content).status_code == 401  # no token at all
 
 
 @pytest.mark.parametrize(
@@ -199,7 +200,7 @@ def test_summary_findings_detail_and_acknowledge_shapes(world: dict[str, Any]) -
     assert acked["status"] == "acknowledged" and ack.headers["ETag"] != etag
     assert acked["history"][-1]["action"] == "acknowledged" and acked["history"][-1]["note"] == "Planned rename"
     assert acked["history"][-1]["by"] == "local-admin"
-    again = host.http("POST", f"/api/tenants/{tid}/drift/findings/{modified['id']}/acknowledge")
+    again = host.http("POST", f"/api/tenants/{tid}/drift/findings/{modified['id']}/acknowledge", headers=JSON)
     assert again.status_code == 200 and len(_body(again)["history"]) == 2
     default = _body(host.http("GET", f"/api/tenants/{tid}/drift/findings"))["findings"]
     assert modified["id"] not in {f["id"] for f in default} and len(default) == 3
@@ -268,7 +269,7 @@ def test_pinning_a_baseline_needs_a_completed_run_of_the_tenant(world: dict[str,
     stores.runs.finish(tid, first, "partial", runs(host, tid)[-1]["finishedAt"] or "", {})
     partial = host.http("PUT", f"/api/tenants/{tid}/drift/baseline", {"runId": first})
     assert partial.status_code == 409 and _body(partial)["error"]["code"] == "run_not_completed"
-    assert _body(host.http("DELETE", f"/api/tenants/{tid}/drift/baseline")) == {"mode": "rolling"}
+    assert _body(host.http("DELETE", f"/api/tenants/{tid}/drift/baseline", headers=JSON)) == {"mode": "rolling"}
 
 
 def test_cors_is_off_by_default_and_answers_configured_origins(

@@ -18,6 +18,7 @@ from devtools.azurite import Azurite
 from devtools.cron import CronError, CronSchedule
 from devtools.localsettings import SettingReferenceError, load_local_settings, resolve_setting_references
 from devtools.runner import Runner
+from tests.pipeline import JSON
 
 # --- NCRONTAB ------------------------------------------------------------------------------------
 
@@ -177,7 +178,7 @@ def test_http_routes_are_served_over_real_http(runner: Runner, tenant: str) -> N
 
 def test_pump_delivers_the_scan_message_and_the_snapshot_blob(runner: Runner, tenant: str) -> None:
     request(runner.url, "PUT", f"/api/tenants/{tenant}", {"displayName": "Runner Test", "enabled": True})
-    status, _, body = request(runner.url, "POST", f"/api/tenants/{tenant}/scans")
+    status, _, body = request(runner.url, "POST", f"/api/tenants/{tenant}/scans", headers=JSON)
     assert status == 202, body
     run_id = json.loads(body)["runId"]
     assert get_json(runner.url, f"/api/tenants/{tenant}/runs")["runs"] == []  # only queued so far
@@ -189,6 +190,40 @@ def test_pump_delivers_the_scan_message_and_the_snapshot_blob(runner: Runner, te
     assert summary["current"]["runId"] == run_id  # detect_drift saw the blob
     assert summary["state"] == "blocked" and summary["reason"]["code"] == "no_baseline"
     assert runner.pump() == 0  # nothing is delivered twice
+
+
+def test_preflights_and_the_cross_site_rule_hold_over_real_http(
+    runner: Runner, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portal = "https://portal.msp.example"
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", portal)
+    request(runner.url, "PUT", f"/api/tenants/{tenant}", {"displayName": "Runner Test", "enabled": True})
+    for path, method in (
+        ("/api/tenants", "GET"),
+        (f"/api/tenants/{tenant}/scans", "POST"),
+        ("/api/openapi.json", "GET"),
+    ):
+        ask = {
+            "Origin": portal,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": "content-type",
+        }
+        status, headers, _ = request(runner.url, "OPTIONS", path, headers=ask)
+        assert status == 204, path
+        assert headers["Access-Control-Allow-Origin"] == portal and method in headers["Access-Control-Allow-Methods"]
+        assert headers["Cache-Control"] == "no-store" and headers["X-Content-Type-Options"] == "nosniff"
+        assert request(runner.url, "OPTIONS", path, headers={**ask, "Origin": "https://evil.example"})[0] == 403
+    scans = f"/api/tenants/{tenant}/scans"
+    # A form on another site, and the same form where the browser left Origin out.
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    status, _, body = request(runner.url, "POST", scans, headers={**form, "Origin": "https://evil.example"})
+    assert status == 403 and json.loads(body)["error"]["code"] == "origin_not_allowed"
+    assert request(runner.url, "POST", scans, headers=form)[0] == 415
+    # The page the runner serves posts from the runner's own origin (its Host), as the browser sends it.
+    status, _, body = request(runner.url, "POST", scans, headers={**JSON, "Origin": runner.url})
+    assert status == 202, body
+    status, headers, _ = request(runner.url, "POST", scans, headers={**JSON, "Origin": portal})
+    assert status == 202 and headers["Access-Control-Allow-Origin"] == portal
 
 
 def test_the_timer_fires_on_its_schedule(app_env: dict[str, str], azurite: Azurite, tenant: str) -> None:

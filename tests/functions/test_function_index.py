@@ -33,7 +33,6 @@ EXPECTED_HTTP = {
     "put_baseline": ("tenants/{tenantId}/drift/baseline", ["PUT"]),
     "delete_baseline": ("tenants/{tenantId}/drift/baseline", ["DELETE"]),
     "get_openapi": ("openapi.json", ["GET"]),
-    "cors_preflight": ("tenants/{*rest}", ["OPTIONS"]),
     "get_templates": ("templates", ["GET"]),
     "put_template": ("templates/{templateId}", ["PUT"]),
     "get_template": ("templates/{templateId}", ["GET"]),
@@ -41,7 +40,7 @@ EXPECTED_HTTP = {
     "put_assignment": ("tenants/{tenantId}/templates/{templateId}", ["PUT"]),
     "delete_assignment": ("tenants/{tenantId}/templates/{templateId}", ["DELETE"]),
     "get_alignment": ("tenants/{tenantId}/alignment", ["GET"]),
-    "cors_preflight_templates": ("templates/{*rest}", ["OPTIONS"]),
+    "cors_preflight": ("{*path}", ["OPTIONS"]),
     "drift_page": ("ui", ["GET"]),
     "drift_page_asset": ("ui/{file}", ["GET"]),
 }
