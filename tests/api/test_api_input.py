@@ -3,7 +3,11 @@ the OpenAPI document validates and the handlers keep to it under property-based 
 
 from __future__ import annotations
 
+import base64
 import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -11,7 +15,9 @@ import pytest
 from devtools.azurite import Azurite
 from devtools.graphsim import generate_tenant
 from shared.api.openapi import openapi_document
-from tests.pipeline import cycle, make_host, new_tenant_id, open_stores, register
+from shared.api.paging import _sign as sign_with_the_apps_key
+from shared.settings import SCAN_QUEUE
+from tests.pipeline import JSON, cycle, make_host, new_tenant_id, open_stores, register
 
 INJECT = "x' or PartitionKey ne '"
 
@@ -42,9 +48,35 @@ def _storage_state() -> str:
     return json.dumps(sorted(rows))
 
 
+@dataclass(frozen=True)
+class Signed:
+    """A continuation token whose payload is made at test time and signed with the app's own key: what
+    anyone who learnt the key could send. Signed is not well-formed."""
+
+    payload: Callable[[str, str], bytes]  # (tenant, finding) -> payload
+
+    def token(self, tenant: str, finding: str) -> str:
+        data = self.payload(tenant, finding)
+        return base64.urlsafe_b64encode(data).decode().rstrip("=") + "." + sign_with_the_apps_key(data)
+
+
+def _after(after: str) -> Callable[[str, str], bytes]:
+    def payload(tenant: str, finding: str) -> bytes:
+        binding = json.dumps([tenant, "new", None, None, None])
+        return json.dumps({"b": binding, "t": {"after": after.format(finding=finding)}}).encode()
+
+    return payload
+
+
+def nested(depth: int, inner: str = "1") -> str:
+    return "[" * depth + inner + "]" * depth
+
+
 T, F = "{tenant}", "{finding}"
-JSON = {"content-type": "application/json"}
-CASES: list[tuple[str, str, str, Any, dict[str, str] | None, dict[str, str] | None, int, str]] = [
+ACK = f"/api/tenants/{T}/drift/findings/{F}/acknowledge"
+FINDINGS = f"/api/tenants/{T}/drift/findings"
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+CASES: list[tuple[str, str, str, Any, dict[str, str] | None, dict[str, Any] | None, int, str]] = [
     # label, method, path, body, headers, params, status, code
     ("tenant id not a guid", "GET", "/api/tenants/not-a-guid/drift", None, None, None, 400, "invalid_tenant_id"),
     (
@@ -352,7 +384,7 @@ CASES: list[tuple[str, str, str, Any, dict[str, str] | None, dict[str, str] | No
         404,
         "not_found",
     ),
-    ("pin without body", "PUT", f"/api/tenants/{T}/drift/baseline", None, None, None, 400, "missing_body"),
+    ("pin without body", "PUT", f"/api/tenants/{T}/drift/baseline", None, JSON, None, 400, "missing_body"),
     ("pin bad run id", "PUT", f"/api/tenants/{T}/drift/baseline", {"runId": INJECT}, None, None, 400, "invalid_run_id"),
     (
         "pin extra fields",
@@ -362,7 +394,7 @@ CASES: list[tuple[str, str, str, Any, dict[str, str] | None, dict[str, str] | No
         None,
         None,
         400,
-        "bad_request",
+        "unknown_field",
     ),
     (
         "pin unknown run",
@@ -399,30 +431,100 @@ CASES: list[tuple[str, str, str, Any, dict[str, str] | None, dict[str, str] | No
         "POST",
         "/api/tenants/00000000-0000-0000-0000-000000000002/scans",
         None,
-        None,
+        JSON,
         None,
         404,
         "not_found",
     ),
-]
+    # --- odd input: each a 400 with the error contract, never a 500 --------------------------------
+    ("page size in superscript digits", "GET", FINDINGS, None, None, {"pageSize": "\u00b2"}, 400, "invalid_pageSize"),
+    ("page size in Arabic-Indic digits", "GET", FINDINGS, None, None, {"pageSize": "\u0663"}, 400, "invalid_pageSize"),
+    ("page size with a sign", "GET", FINDINGS, None, None, {"pageSize": "+5"}, 400, "invalid_pageSize"),
+    ("page size with spaces", "GET", FINDINGS, None, None, {"pageSize": " 5"}, 400, "invalid_pageSize"),
+    ("page size empty", "GET", FINDINGS, None, None, {"pageSize": ""}, 400, "invalid_pageSize"),
+    ("top in superscript digits", "GET", f"/api/tenants/{T}/runs", None, None, {"top": "\u00b2"}, 400, "invalid_top"),
+    ("top in full-width digits", "GET", f"/api/tenants/{T}/runs", None, None, {"top": "\uff11\uff10"}, 400, "invalid_top"),
+    ("top with a trailing newline", "GET", f"/api/tenants/{T}/runs", None, None, {"top": "5\n"}, 400, "invalid_top"),
+    ("status with a trailing newline", "GET", FINDINGS, None, None, {"status": "new\n"}, 400, "invalid_status"),
+    ("body nested 20,000 deep", "POST", ACK, '{"note": ' + nested(20_000) + "}", JSON, None, 400, "json_too_deep"),
+    ("registration nested 20,000 deep", "PUT", f"/api/tenants/{T}", nested(20_000, "{}"), JSON, None, 400, "json_too_deep"),
+    ("body nested one level too deep", "POST", ACK, '{"note": ' + nested(32) + "}", JSON, None, 400, "json_too_deep"),
+    ("body nested to the limit reaches the field check", "POST", ACK, '{"note": ' + nested(31) + "}", JSON, None, 400,
+     "invalid_note"),
+    ("body with NaN", "POST", ACK, '{"note": NaN}', JSON, None, 400, "invalid_json"),
+    ("body with a lone surrogate", "POST", ACK, '{"note": "\\ud800"}', JSON, None, 400, "invalid_json"),
+    ("body with a 5,000-digit number", "POST", ACK, '{"note": ' + "9" * 5000 + "}", JSON, None, 400, "invalid_json"),
+    ("body not UTF-8", "POST", ACK, b'{"note": "\xff\xfe"}', JSON, None, 400, "invalid_json"),
+    ("signed token that is not UTF-8", "GET", FINDINGS, None, None,
+     {"continuationToken": Signed(lambda t, f: b"\xff\xfe\x00")}, 400, "invalid_continuation_token"),
+    ("signed token that is not JSON", "GET", FINDINGS, None, None,
+     {"continuationToken": Signed(lambda t, f: b"after=zzz")}, 400, "invalid_continuation_token"),
+    # Opened 1,500 deep (and never closed: a token holds at most 2,048 characters); the parser recurses first.
+    ("signed token nested 1,500 deep", "GET", FINDINGS, None, None,
+     {"continuationToken": Signed(lambda t, f: b"[" * 1500)}, 400, "invalid_continuation_token"),
+    ("signed token with NaN", "GET", FINDINGS, None, None,
+     {"continuationToken": Signed(lambda t, f: b'{"b": NaN, "t": {}}')}, 400, "invalid_continuation_token"),
+    ("signed token whose finding id ends in a newline", "GET", FINDINGS, None, None,
+     {"continuationToken": Signed(_after("{finding}\n"))}, 400, "invalid_continuation_token"),
+    ("tenant id with a trailing newline", "GET", f"/api/tenants/{T}\n/drift", None, None, None, 400, "invalid_tenant_id"),
+    ("tenant id with a trailing newline, PUT", "PUT", f"/api/tenants/{T}\n", {"displayName": "x", "enabled": True},
+     None, None, 400, "invalid_tenant_id"),
+    ("finding id with a trailing newline", "GET", f"{FINDINGS}/{F}\n", None, None, None, 400, "invalid_finding_id"),
+    ("acknowledge a finding id with a trailing newline", "POST", f"{FINDINGS}/{F}\n/acknowledge", {}, None, None, 400,
+     "invalid_finding_id"),
+    ("run id with a trailing newline", "PUT", f"/api/tenants/{T}/drift/baseline",
+     {"runId": "20200101T000000000Z-00000000\n"}, None, None, 400, "invalid_run_id"),
+    ("access group with a trailing newline", "PUT", f"/api/tenants/{T}",
+     {"displayName": "x", "enabled": True, "accessGroups": ["00000000-0000-0000-0000-000000000000\n"]}, None, None,
+     400, "bad_request"),
+    ("registration missing enabled", "PUT", f"/api/tenants/{T}", {"displayName": "x"}, None, None, 400, "missing_field"),
+    ("scan with a field", "POST", f"/api/tenants/{T}/scans", {"force": True}, None, None, 400, "unknown_field"),
+    ("scan with a body that is not an object", "POST", f"/api/tenants/{T}/scans", [], None, None, 400, "bad_request"),
+    # --- cross-site state changes: refused before the handler runs -----------------------------------
+    ("scan as a form post", "POST", f"/api/tenants/{T}/scans", "", FORM, None, 415, "unsupported_media_type"),
+    ("scan as a text/plain post", "POST", f"/api/tenants/{T}/scans", "{}", {"content-type": "text/plain"}, None, 415,
+     "unsupported_media_type"),
+    ("scan without a content type", "POST", f"/api/tenants/{T}/scans", None, None, None, 415, "unsupported_media_type"),
+    ("acknowledge without a note or content type", "POST", ACK, None, None, None, 415, "unsupported_media_type"),
+    ("acknowledge as a form post", "POST", ACK, "note=x", FORM, None, 415, "unsupported_media_type"),
+    ("unpin without a content type", "DELETE", f"/api/tenants/{T}/drift/baseline", None, None, None, 415,
+     "unsupported_media_type"),
+    ("register as a form post", "PUT", f"/api/tenants/{T}", "displayName=x&enabled=true", FORM, None, 415,
+     "unsupported_media_type"),
+    ("scan from another site's page", "POST", f"/api/tenants/{T}/scans", {}, {"origin": "https://evil.example"}, None,
+     403, "origin_not_allowed"),
+    ("acknowledge from another site's page", "POST", ACK, {"note": "x"}, {"origin": "https://evil.example"}, None, 403,
+     "origin_not_allowed"),
+    ("acknowledge from an opaque origin", "POST", ACK, {}, {"origin": "null"}, None, 403, "origin_not_allowed"),
+    ("acknowledge from a look-alike of the app's origin", "POST", ACK, {},
+     {"origin": "http://localhost:7071.evil.example"}, None, 403, "origin_not_allowed"),
+    ("acknowledge from the app's host on another port", "POST", ACK, {}, {"origin": "http://localhost:8080"}, None,
+     403, "origin_not_allowed"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("label", "method", "path", "body", "headers", "params", "status", "code"), CASES, ids=[c[0] for c in CASES]
 )
 def test_bad_input_gets_the_documented_error_and_changes_nothing(
-    seeded: dict[str, Any], label: str, method: str, path: str, body: Any, headers: dict[str, str] | None,
-    params: dict[str, str] | None, status: int, code: str,
+    seeded: dict[str, Any], caplog: pytest.LogCaptureFixture, label: str, method: str, path: str, body: Any,
+    headers: dict[str, str] | None, params: dict[str, Any] | None, status: int, code: str,
 ) -> None:  # fmt: skip
     host = seeded["host"]
+    tenant, finding = seeded["tenant"], seeded["finding"]
+    query = {k: v.token(tenant, finding) if isinstance(v, Signed) else v for k, v in (params or {}).items()}
     before = _storage_state()
-    response = host.http(
-        method, path.format(tenant=seeded["tenant"], finding=seeded["finding"]), body, headers=headers, params=params
-    )
+    queued = host.queue(SCAN_QUEUE).get_queue_properties().approximate_message_count
+    caplog.set_level(logging.INFO)
+    response = host.http(method, path.format(tenant=tenant, finding=finding), body, headers=headers, params=query)
     assert response.status_code == status, response.get_body()
     error = json.loads(response.get_body())["error"]
     assert error["code"] == code and error["message"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], "a traceback was logged"
     assert _storage_state() == before
+    assert host.queue(SCAN_QUEUE).get_queue_properties().approximate_message_count == queued  # no scan queued
 
 
 def test_there_are_at_least_thirty_bad_input_cases() -> None:
@@ -443,6 +545,7 @@ def test_the_openapi_document_validates_and_is_served(seeded: dict[str, Any]) ->
 def test_every_route_keeps_to_the_schema_under_property_based_requests(seeded: dict[str, Any]) -> None:
     import schemathesis
     from hypothesis import HealthCheck, given, settings
+    from schemathesis.core import NOT_SET
 
     app = seeded["host"].as_wsgi()
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
@@ -462,6 +565,9 @@ def test_every_route_keeps_to_the_schema_under_property_based_requests(seeded: d
             if case.path_parameters and "findingId" in case.path_parameters and hash(str(case.headers)) % 3:
                 case.path_parameters["tenantId"] = tenant
                 case.path_parameters["findingId"] = finding
+            if case.method.upper() in ("POST", "PUT", "DELETE") and case.body is NOT_SET:
+                # A body-less state change still declares JSON, as the API requires of every client.
+                case.headers = {**(case.headers or {}), "Content-Type": "application/json"}
             response = case.call()
             exercised += 1
             if response.status_code < 300:
