@@ -93,6 +93,21 @@ def cycle(host: LocalHost) -> None:
     host.drain_queue(ALIGNMENT_QUEUE)
 
 
+def tenant_with_drift(host: LocalHost, graph_sim: Any, name: str, seed: int, renamed: int = 1) -> str:
+    """A registered tenant scanned twice, with `renamed` device configurations renamed in between."""
+    from devtools.graphsim import generate_tenant
+
+    tid = new_tenant_id()
+    graph_sim.add_tenant(tid, generate_tenant(seed=seed, size=40))
+    register(host, tid, name, policyTypes=["deviceConfiguration", "namedLocation"])
+    cycle(host)
+    sim = graph_sim.tenant(tid)
+    for obj in sim.objects("deviceConfiguration")[:renamed]:
+        sim.rename("deviceConfiguration", obj["id"], obj["displayName"] + " (edited)")
+    cycle(host)
+    return tid
+
+
 def findings(tenant_id: str) -> list[dict[str, Any]]:
     return sorted(
         open_stores().findings.list_all(tenant_id), key=lambda f: (f["policyType"], f["subjectId"], f["changeType"])

@@ -13,7 +13,7 @@ So, for every route, before its handler runs:
 2. A request that carries `Origin` must come from the app's own origin or from CORS_ALLOWED_ORIGINS.
 
 The app's own origin is learnt from the request: its `Host`, `X-Forwarded-Host` (set by a proxy in
-front, such as Front Door or the local runner's caller), the URL the Functions host received, and
+front, such as Front Door or Application Gateway), the URL the Functions host received, and
 `https://` + WEBSITE_HOSTNAME (App Service's default host name). Trusting those headers is sound for
 this check: a page on another site cannot set `Host` at all, nor `X-Forwarded-Host` without a
 preflight; a client that is not a browser can send any header it likes, but it then holds the

@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 
 from devtools.azurite import Azurite
-from devtools.graphsim import generate_tenant
 from shared.api.openapi import openapi_document
 from shared.api.paging import _sign as sign_with_the_apps_key
 from shared.settings import SCAN_QUEUE
-from tests.pipeline import JSON, cycle, make_host, new_tenant_id, open_stores, register
+from tests.pipeline import JSON, make_host, open_stores, tenant_with_drift
 
 INJECT = "x' or PartitionKey ne '"
 
@@ -25,13 +24,7 @@ INJECT = "x' or PartitionKey ne '"
 @pytest.fixture
 def seeded(app_env: dict[str, str], azurite: Azurite, graph_sim: Any) -> dict[str, Any]:
     host = make_host(azurite.connection_string)
-    tid = new_tenant_id()
-    graph_sim.add_tenant(tid, generate_tenant(seed=31, size=40))
-    register(host, tid, "Input tenant", policyTypes=["deviceConfiguration", "namedLocation"])
-    cycle(host)
-    sim = graph_sim.tenant(tid)
-    sim.rename("deviceConfiguration", sim.objects("deviceConfiguration")[0]["id"], "Renamed")
-    cycle(host)
+    tid = tenant_with_drift(host, graph_sim, "Input tenant", seed=31)
     findings = json.loads(host.http("GET", f"/api/tenants/{tid}/drift/findings").get_body())["findings"]
     assert findings
     return {"host": host, "tenant": tid, "finding": findings[0]["id"]}
@@ -525,6 +518,46 @@ def test_bad_input_gets_the_documented_error_and_changes_nothing(
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], "a traceback was logged"
     assert _storage_state() == before
     assert host.queue(SCAN_QUEUE).get_queue_properties().approximate_message_count == queued  # no scan queued
+
+
+def _principal(document: bytes) -> dict[str, str]:
+    return {"X-MS-CLIENT-PRINCIPAL": base64.b64encode(document).decode()}
+
+
+def _bearer(header: bytes) -> dict[str, str]:
+    encoded = base64.urlsafe_b64encode(header).decode().rstrip("=")
+    return {"Authorization": f"Bearer {encoded}.e30.c2ln"}
+
+
+EASYAUTH = {"AUTH_MODE": "easyauth", "WEBSITE_AUTH_ENABLED": "true"}
+JWT = {"AUTH_MODE": "jwt", "AUTH_JWT_JWKS_URL": "http://127.0.0.1:9/keys", "AUTH_JWT_ISSUER": "https://issuer.example",
+       "AUTH_JWT_AUDIENCE": "api://drift"}  # fmt: skip
+# Odd identities: a 401 with the error contract, like every unusable identity, never a 500.
+IDENTITY_CASES: list[tuple[str, dict[str, str], dict[str, str], str]] = [
+    ("principal nested 20,000 deep", EASYAUTH, _principal(b'{"claims": ' + nested(20_000).encode() + b"}"),
+     "the client principal is not readable"),
+    ("principal with NaN", EASYAUTH, _principal(b'{"claims": [], "x": NaN}'), "the client principal is not readable"),
+    ("principal with a lone surrogate", EASYAUTH, _principal(b'{"claims": [{"typ": "oid", "val": "\\ud800"}]}'),
+     "the client principal is not readable"),
+    ("token header nested 5,000 deep", JWT, _bearer(b'{"alg": ' + nested(5000).encode() + b"}"), "token is invalid"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("label", "env", "headers", "message"), IDENTITY_CASES, ids=[c[0] for c in IDENTITY_CASES])
+def test_odd_identities_get_a_401_and_change_nothing(
+    seeded: dict[str, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, label: str,
+    env: dict[str, str], headers: dict[str, str], message: str,
+) -> None:  # fmt: skip
+    host = seeded["host"]
+    before = _storage_state()
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    caplog.set_level(logging.INFO)
+    response = host.http("POST", f"/api/tenants/{seeded['tenant']}/scans", {}, headers=headers)
+    assert response.status_code == 401, response.get_body()
+    assert json.loads(response.get_body())["error"] == {"code": "unauthenticated", "message": message}
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], "a traceback was logged"
+    assert _storage_state() == before
 
 
 def test_there_are_at_least_thirty_bad_input_cases() -> None:
