@@ -593,7 +593,15 @@ def test_every_route_keeps_to_the_schema_under_property_based_requests(seeded: d
         @given(case=op.as_strategy())
         def run(case: Any) -> None:
             nonlocal exercised
-            if case.path_parameters and "tenantId" in case.path_parameters and hash(str(case.path_parameters)) % 2:
+            # Registrations go to generated ids: one with "enabled": false must not disable the seeded
+            # tenant under the operations that follow (a scan of it would then always be a 409).
+            registration = case.method.upper() == "PUT" and case.path == "/tenants/{tenantId}"
+            if (
+                case.path_parameters
+                and "tenantId" in case.path_parameters
+                and hash(str(case.path_parameters)) % 2
+                and not registration
+            ):
                 case.path_parameters["tenantId"] = tenant  # half the examples hit the real tenant
             if case.path_parameters and "findingId" in case.path_parameters and hash(str(case.headers)) % 3:
                 case.path_parameters["tenantId"] = tenant
