@@ -6,6 +6,7 @@ from typing import Any, Final
 
 from shared.api.guard import StoresFactory, enter, route_tenant_id, visible_tenant
 from shared.api.request import ApiRequest, ApiResponse
+from shared.api.validate import json_body
 from shared.core.access import ROLE_ADMIN, ROLE_READ
 from shared.core.alignment import MAX_TEMPLATE_OBJECTS, ObjectRef, parse_variables
 from shared.core.ids import is_run_id, require_guid, require_template_id
@@ -85,7 +86,7 @@ def put_template(request: ApiRequest, open_stores: StoresFactory) -> tuple[ApiRe
     tenant the template is assigned to (so they pick the new version up without waiting for a scan)."""
     enter(request, ROLE_ADMIN)
     template_id = _route_template_id(request)
-    parsed = parse_template(request.json())
+    parsed = parse_template(json_body(request))
     stores = open_stores()
     record, created = save_template(stores, template_id, parsed)
     messages = [AlignmentRequest(t, "template").to_message() for t in assigned_tenants(stores, template_id)]
@@ -120,7 +121,7 @@ def put_assignment(request: ApiRequest, open_stores: StoresFactory) -> ApiRespon
     caller = enter(request, ROLE_ADMIN)
     tenant_id = route_tenant_id(request)
     template_id = _route_template_id(request)
-    body = request.json(required=False)
+    body = json_body(request, required=False)
     if body is None:
         body = {}
     if not isinstance(body, dict) or set(body) - {"variables"}:

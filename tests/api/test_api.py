@@ -11,7 +11,7 @@ import pytest
 from devtools.azurite import Azurite
 from devtools.graphsim import generate_tenant
 from devtools.graphsim.generator import WINDOWS_INTUNE_MIX
-from tests.authkit import AUDIENCE, ISSUER, Issuer, easyauth_headers, jwks_issuer
+from tests.authkit import Issuer, easyauth_headers, jwks_issuer
 from tests.pipeline import JSON, cycle, make_host, new_tenant_id, open_stores, register, runs
 
 READ, TRIAGE, ADMIN = "Drift.Read", "Drift.Triage", "Drift.Admin"
