@@ -47,7 +47,7 @@ def _template(host: LocalHost, name: str) -> str:
 
 def _path(template: str, tenant: str, finding: str) -> str:
     """A concrete path for a route template, naming a real tenant and finding."""
-    filled = template.replace("{tenantId}", tenant).replace("{findingId}", finding)
+    filled = template.replace("{tenantId}", tenant).replace("{findingId}", finding).replace("{templateId}", "golden")
     return "/api/" + filled.replace("{file}", "app.js").replace("{*path}", "tenants")
 
 
@@ -73,6 +73,8 @@ def _bodies(world: dict[str, Any]) -> dict[str, Any]:
                        "policyTypes": ["deviceConfiguration", "namedLocation"]},
         "put_baseline": {"runId": world["run"]},
         "acknowledge": {"note": "seen"},
+        "put_template": {"displayName": "Golden", "sourceTenantId": world["tenant"]},
+        "put_assignment": {},
     }  # fmt: skip
 
 
@@ -82,6 +84,10 @@ def _bodies(world: dict[str, Any]) -> dict[str, Any]:
 def test_every_state_changing_route_refuses_what_another_site_can_send_and_takes_json(world: dict[str, Any]) -> None:
     host, tid, finding = world["host"], world["tenant"], world["finding"]
     routes = [(name, template, method) for name, template, method in _http_routes(host) if method in STATE_CHANGING]
+    # Creations before removals; a template exists before it is assigned and is unassigned before it goes.
+    routes.sort(
+        key=lambda route: (route[2] == "DELETE", ("assignment" in route[0]) != (route[2] == "DELETE"), route[0])
+    )
     assert {name for name, _, _ in routes} >= {
         "put_tenant",
         "post_scan",

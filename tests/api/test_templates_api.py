@@ -15,7 +15,7 @@ from devtools.graphsim.generator import WINDOWS_INTUNE_MIX
 from shared.settings import TEMPLATE_CONTAINER
 from tests.api.test_api_input import _storage_state
 from tests.authkit import Issuer
-from tests.pipeline import cycle, make_host, new_tenant_id, open_stores, register, runs
+from tests.pipeline import JSON, cycle, make_host, new_tenant_id, open_stores, register, runs
 
 READ, TRIAGE, ADMIN = "Drift.Read", "Drift.Triage", "Drift.Admin"
 GROUP_A, GROUP_B = str(uuid.uuid4()), str(uuid.uuid4())
@@ -40,7 +40,7 @@ def world(app_env: dict[str, str], azurite: Azurite, graph_sim: Any) -> dict[str
     source = {"displayName": "Golden", "sourceTenantId": tenants["A"]}
     assert host.http("PUT", "/api/templates/golden", source).status_code == 201
     for tid in tenants.values():
-        assert host.http("PUT", f"/api/tenants/{tid}/templates/golden").status_code == 201
+        assert host.http("PUT", f"/api/tenants/{tid}/templates/golden", headers=JSON).status_code == 201
     return {"host": host, "tenants": tenants, "run": runs(host, tenants["A"])[0]["runId"], "source": source}
 
 
@@ -64,14 +64,14 @@ def test_roles_as_documented(world: dict[str, Any], jwt_mode: Issuer) -> None:
     for role in (READ, TRIAGE):
         headers = jwt_mode.headers([role], [GROUP_A])
         for method, path, body in admin_only:
-            response = host.http(method, path, body, headers=headers)
+            response = host.http(method, path, body, headers={**headers, **JSON})
             assert response.status_code == 403 and _body(response)["error"]["code"] == "forbidden", (role, path)
         assert host.http("GET", f"/api/tenants/{a}/alignment", headers=headers).status_code == 200
     for method, path, body in admin_only:
-        assert host.http(method, path, body).status_code == 401
+        assert host.http(method, path, body, headers=JSON).status_code == 401
     admin = jwt_mode.headers([ADMIN])
     expected = [200, 200, 200, 200, 204, 204]
-    assert [host.http(m, p, b, headers=admin).status_code for m, p, b in admin_only] == expected
+    assert [host.http(m, p, b, headers={**admin, **JSON}).status_code for m, p, b in admin_only] == expected
 
 
 def test_a_reader_sees_only_the_alignment_of_tenants_they_may_see(world: dict[str, Any], jwt_mode: Issuer) -> None:
@@ -166,6 +166,9 @@ def test_bad_input_gets_the_documented_error_and_stores_nothing(
     route, _, query = path.replace(T, tenant).partition("?")
     params = dict(p.split("=", 1) for p in query.split("&")) if query else None
     before = _stored()
+    # Every state change carries the JSON media type (the cross-site rule); the rows test what follows it.
+    if headers is None and method != "GET":
+        headers = JSON
     response = host.http(method, route, body, headers=headers, params=params)
     assert response.status_code == status, response.get_body()
     error = _body(response)["error"]

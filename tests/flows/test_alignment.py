@@ -20,7 +20,7 @@ from shared.core.alignment.template import compared_values
 from shared.core.alignment.variables import strings_in
 from shared.core.contracts import CONTRACTS
 from shared.settings import ALIGNMENT_QUEUE
-from tests.pipeline import cycle, make_host, new_tenant_id, open_stores, register, runs, snapshot
+from tests.pipeline import JSON, cycle, make_host, new_tenant_id, open_stores, register, runs, snapshot
 
 CHOICE = "#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance"
 
@@ -256,10 +256,10 @@ def test_unassign_and_delete_take_the_alignment_with_them(world: dict[str, Any])
     assign(world, world["twin"], world["twin_values"])
     assign(world, world["reference"], {})
     template = world["id"]
-    assert host.http("DELETE", f"/api/tenants/{world['twin']}/templates/{template}").status_code == 204
+    assert host.http("DELETE", f"/api/tenants/{world['twin']}/templates/{template}", headers=JSON).status_code == 204
     assert _body(host.http("GET", f"/api/tenants/{world['twin']}/alignment"))["templates"] == []
-    assert host.http("DELETE", f"/api/tenants/{world['twin']}/templates/{template}").status_code == 404
-    assert host.http("DELETE", f"/api/templates/{template}").status_code == 204
+    assert host.http("DELETE", f"/api/tenants/{world['twin']}/templates/{template}", headers=JSON).status_code == 404
+    assert host.http("DELETE", f"/api/templates/{template}", headers=JSON).status_code == 204
     assert _body(host.http("GET", f"/api/tenants/{world['reference']}/alignment"))["templates"] == []
     assert open_stores().assignments.for_template(template) == []
     assert open_stores().templates.version_names(template) == []
