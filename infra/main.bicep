@@ -113,6 +113,19 @@ param corsAllowedOrigins string = ''
 @description('Prefix of every table name (TABLE_NAME_PREFIX).')
 param tableNamePrefix string = 'drift'
 
+@description('First delay in seconds before a failed event delivery is retried; doubles each attempt (EVENT_RETRY_BASE_SECONDS).')
+@minValue(1)
+@maxValue(3600)
+param eventRetryBaseSeconds int = 30
+
+@description('Attempts per event delivery before it is marked failed (EVENT_MAX_ATTEMPTS).')
+@minValue(5)
+@maxValue(20)
+param eventMaxAttempts int = 8
+
+@description('https origin the drift page is reached at, for links in events (PUBLIC_BASE_URL). Empty: events carry no link.')
+param publicBaseUrl string = ''
+
 @description('HMAC key for SECRET_HASH_KEY. Pass on the first deployment only; empty keeps the stored one.')
 @secure()
 param secretHashKey string = ''
@@ -175,6 +188,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: deploymentContainerName
     scanQueueName: 'tenant-scans'
     alignmentQueueName: 'tenant-alignments'
+    eventQueueName: 'drift-events'
     tableNamePrefix: tableNamePrefix
     tags: tags
   }
@@ -251,6 +265,9 @@ module functionApp 'modules/functionapp.bicep' = {
     ]
     corsAllowedOrigins: corsAllowedOrigins
     tableNamePrefix: tableNamePrefix
+    eventRetryBaseSeconds: eventRetryBaseSeconds
+    eventMaxAttempts: eventMaxAttempts
+    publicBaseUrl: publicBaseUrl
   }
   // The app must be able to read its package, storage and Key Vault from its first start.
   dependsOn: [

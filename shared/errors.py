@@ -128,3 +128,9 @@ class StorageLimitError(DriftError):
     """A value that Table Storage cannot hold, even chunked."""
 
     code = "storage_limit"
+
+
+class SecretUnreadableError(DriftError):
+    """A stored secret cannot be opened with the current key (SECRET_HASH_KEY changed or the data was altered)."""
+
+    code = "signing_secret_unreadable"

@@ -67,6 +67,11 @@ APP_SETTINGS: Final[tuple[SettingSpec, ...]] = (
     SettingSpec("AUTH_JWT_AUDIENCE", "", "Accepted audience(s), comma-separated, when AUTH_MODE=jwt", False),
     SettingSpec("CORS_ALLOWED_ORIGINS", "", "Comma-separated origins allowed to call the API (none by default)"),
     SettingSpec("TABLE_NAME_PREFIX", "drift", "Prefix of every table name"),
+    SettingSpec(
+        "EVENT_RETRY_BASE_SECONDS", "30", "First delay before re-sending a failed event delivery; doubles each attempt"
+    ),
+    SettingSpec("EVENT_MAX_ATTEMPTS", "8", "Attempts per event delivery (at least 5) before it is marked failed"),
+    SettingSpec("PUBLIC_BASE_URL", "", "https origin of the app, for links to findings in events (none by default)"),
 )
 
 _BY_NAME: Final = {spec.name: spec for spec in APP_SETTINGS}
@@ -75,6 +80,7 @@ SNAPSHOT_CONTAINER: Final = "snapshots"
 SCAN_QUEUE: Final = "tenant-scans"
 TEMPLATE_CONTAINER: Final = "templates"
 ALIGNMENT_QUEUE: Final = "tenant-alignments"
+EVENT_QUEUE: Final = "drift-events"
 CREDENTIAL_MODES: Final = ("managed_identity", "client_secret", "certificate", "static_token")
 AUTH_MODES: Final = ("easyauth", "jwt", "local")
 

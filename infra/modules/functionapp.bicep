@@ -129,6 +129,19 @@ param corsAllowedOrigins string = ''
 @description('TABLE_NAME_PREFIX: prefix of every table name.')
 param tableNamePrefix string = 'drift'
 
+@description('EVENT_RETRY_BASE_SECONDS: first delay before a failed event delivery is retried; doubles each attempt.')
+@minValue(1)
+@maxValue(3600)
+param eventRetryBaseSeconds int = 30
+
+@description('EVENT_MAX_ATTEMPTS: attempts per event delivery before it is marked failed.')
+@minValue(5)
+@maxValue(20)
+param eventMaxAttempts int = 8
+
+@description('PUBLIC_BASE_URL: https origin of the drift page, for links in events (none by default).')
+param publicBaseUrl string = ''
+
 // Settings every deployment carries: each required_in_azure entry of shared/settings.py
 // plus the identity-based host storage connection and Application Insights with Entra auth.
 var baseSettings = [
@@ -215,6 +228,18 @@ var baseSettings = [
   {
     name: 'TABLE_NAME_PREFIX'
     value: tableNamePrefix
+  }
+  {
+    name: 'EVENT_RETRY_BASE_SECONDS'
+    value: string(eventRetryBaseSeconds)
+  }
+  {
+    name: 'EVENT_MAX_ATTEMPTS'
+    value: string(eventMaxAttempts)
+  }
+  {
+    name: 'PUBLIC_BASE_URL'
+    value: publicBaseUrl
   }
 ]
 

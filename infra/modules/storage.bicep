@@ -35,6 +35,8 @@ param scanQueueName string = 'tenant-scans'
 
 @description('Queue of alignment requests (a completed scan or a new template version; <name>-poison too).')
 param alignmentQueueName string = 'tenant-alignments'
+@description('Queue of drift event deliveries, one message per event and subscription (and <name>-poison).')
+param eventQueueName string = 'drift-events'
 
 @description('Prefix of every table name (TABLE_NAME_PREFIX).')
 param tableNamePrefix string = 'drift'
@@ -59,6 +61,8 @@ var tableSuffixes = [
   'templates'
   'templateassignments'
   'alignments'
+  'subscriptions'
+  'deliveries'
 ]
 
 var queueNames = [
@@ -66,6 +70,8 @@ var queueNames = [
   '${scanQueueName}-poison'
   alignmentQueueName
   '${alignmentQueueName}-poison'
+  eventQueueName
+  '${eventQueueName}-poison'
 ]
 
 var containerNames = [

@@ -11,12 +11,15 @@ from shared.storage.alignments import AlignmentStore
 from shared.storage.assignments import AssignmentStore
 from shared.storage.baselines import BaselineStore
 from shared.storage.clients import StorageClients, StorageConfig
+from shared.storage.deliveries import DeliveryLog
+from shared.storage.eventqueue import EventQueue
 from shared.storage.findings import FindingStore
 from shared.storage.history import HistoryStore
 from shared.storage.locks import ScopeLocks
 from shared.storage.registry import TenantRegistry
 from shared.storage.runs import RunStore
 from shared.storage.snapshots import SnapshotStore
+from shared.storage.subscriptions import SubscriptionStore
 from shared.storage.summaries import SummaryStore
 from shared.storage.templates import TemplateStore
 
@@ -70,6 +73,18 @@ class Stores:
     @cached_property
     def alignments(self) -> AlignmentStore:
         return AlignmentStore(self.clients)
+
+    @cached_property
+    def subscriptions(self) -> SubscriptionStore:
+        return SubscriptionStore(self.clients)
+
+    @cached_property
+    def deliveries(self) -> DeliveryLog:
+        return DeliveryLog(self.clients)
+
+    @cached_property
+    def event_queue(self) -> EventQueue:
+        return EventQueue(self.clients)
 
 
 _current: Stores | None = None

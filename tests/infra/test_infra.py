@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:
 from shared.settings import (  # noqa: E402
     ALIGNMENT_QUEUE,
     APP_SETTINGS,
+    EVENT_QUEUE,
     SCAN_QUEUE,
     SNAPSHOT_CONTAINER,
     TEMPLATE_CONTAINER,
@@ -56,6 +57,8 @@ EXPECTED_TABLES = {
     "drifttemplates",
     "drifttemplateassignments",
     "driftalignments",
+    "driftsubscriptions",
+    "driftdeliveries",
 }
 # Settings the platform reads rather than the app: allowed in Bicep without a catalogue entry.
 PLATFORM_SETTINGS = {
@@ -350,11 +353,15 @@ def test_queue_and_tables_exist() -> None:
         "${scanQueueName}-poison",
         "alignmentQueueName",
         "${alignmentQueueName}-poison",
+        "eventQueueName",
+        "${eventQueueName}-poison",
     ]
     assert parameter(path, "scanQueueName")["default"] == SCAN_QUEUE
     assert module_param_value(path, "scanQueueName") == SCAN_QUEUE
     assert parameter(path, "alignmentQueueName")["default"] == ALIGNMENT_QUEUE
     assert module_param_value(path, "alignmentQueueName") == ALIGNMENT_QUEUE
+    assert parameter(path, "eventQueueName")["default"] == EVENT_QUEUE
+    assert module_param_value(path, "eventQueueName") == EVENT_QUEUE
 
     (tables,) = resources(path, "Microsoft.Storage/storageAccounts/tableServices/tables").values()
     loop = tables["attrs"]["config"]["loop_type"]["detail"]
@@ -543,6 +550,9 @@ def test_app_settings_in_azure_mode() -> None:
     assert str(parameter(MAIN, "graphMaxConcurrency")["default"]) == defaults["GRAPH_MAX_CONCURRENCY"]
     assert str(parameter(MAIN, "graphRequestBudget")["default"]) == defaults["GRAPH_REQUEST_BUDGET"]
     assert str(parameter(MAIN, "graphTimeoutSeconds")["default"]) == defaults["GRAPH_TIMEOUT_SECONDS"]
+    assert str(parameter(MAIN, "eventRetryBaseSeconds")["default"]) == defaults["EVENT_RETRY_BASE_SECONDS"]
+    assert str(parameter(MAIN, "eventMaxAttempts")["default"]) == defaults["EVENT_MAX_ATTEMPTS"]
+    assert parameter(MAIN, "publicBaseUrl")["default"] == defaults["PUBLIC_BASE_URL"]
 
 
 def test_easy_auth_validates_tokens_without_a_secret() -> None:
