@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,18 +154,26 @@ class LocalHost:
             and self.functions[n].get_trigger().get_dict_repr().get("queueName") == queue_name
         ]
 
-    def drain_queue(self, queue_name: str, max_messages: int = 10_000, visibility_timeout: int = 1) -> int:
-        """Deliver queued messages one by one until the queue is empty; failures retry, then go to poison."""
+    def drain_queue(
+        self, queue_name: str, max_messages: int = 10_000, visibility_timeout: int = 1, wait_seconds: float = 0.0
+    ) -> int:
+        """Deliver visible messages one by one; a failure makes its message reappear after
+        `visibility_timeout` (waited for here), then goes to poison. Messages their sender made
+        invisible for a while (a retry delay) are waited for only up to `wait_seconds` since the
+        last delivery: the host, too, just polls again later."""
         (name,) = self.queue_functions(queue_name)
         client = self.queue(queue_name)
         delivered = 0
+        retry_due = 0.0  # until then, a message this drain failed on is still to come back
+        idle_since = time.monotonic()
         while delivered < max_messages:
             batch = list(client.receive_messages(max_messages=1, visibility_timeout=visibility_timeout))
             if not batch:
-                if client.get_queue_properties().approximate_message_count == 0:
+                now = time.monotonic()
+                pending = client.get_queue_properties().approximate_message_count
+                # A short grace even without waiting: the service's count and visibility lag a little.
+                if pending == 0 or (now >= retry_due and now - idle_since >= max(wait_seconds, 0.5)):
                     return delivered
-                import time
-
                 time.sleep(0.2)
                 continue
             message = batch[0]
@@ -178,8 +187,12 @@ class LocalHost:
                 if (message.dequeue_count or 0) >= MAX_DEQUEUE_COUNT:
                     self.queue(f"{queue_name}-poison").send_message(body)
                     client.delete_message(message)
+                else:
+                    retry_due = time.monotonic() + visibility_timeout + 1.0
+                idle_since = time.monotonic()
                 continue
             client.delete_message(message)
+            idle_since = time.monotonic()
         return delivered
 
     # --- blobs ------------------------------------------------------------------------------

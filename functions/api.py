@@ -5,7 +5,7 @@ from __future__ import annotations
 import azure.functions as func
 
 from functions._http import preflight, respond
-from shared.api import baseline, findings, templates, tenants
+from shared.api import baseline, findings, subscriptions, templates, tenants
 from shared.api.openapi import get_document
 from shared.api.request import ApiRequest, ApiResponse
 from shared.settings import ALIGNMENT_QUEUE, SCAN_QUEUE
@@ -130,6 +130,42 @@ def delete_assignment(req: func.HttpRequest) -> func.HttpResponse:
 def get_alignment(req: func.HttpRequest) -> func.HttpResponse:
     """The tenant's alignment with each assigned template (one point read)."""
     return respond(req, lambda r: templates.get_alignment(r, get_stores))
+
+
+@bp.route(route="subscriptions", methods=["GET"], auth_level=ANON)
+def get_subscriptions(req: func.HttpRequest) -> func.HttpResponse:
+    """Every event subscription (never a signing secret)."""
+    return respond(req, lambda r: subscriptions.get_subscriptions(r, get_stores))
+
+
+@bp.route(route="subscriptions/{subscriptionId}", methods=["PUT"], auth_level=ANON)
+def put_subscription(req: func.HttpRequest) -> func.HttpResponse:
+    """Create (201, with the signing secret, shown only then) or replace (200) a subscription."""
+    return respond(req, lambda r: subscriptions.put_subscription(r, get_stores))
+
+
+@bp.route(route="subscriptions/{subscriptionId}", methods=["GET"], auth_level=ANON)
+def get_subscription(req: func.HttpRequest) -> func.HttpResponse:
+    """One subscription (never its signing secret)."""
+    return respond(req, lambda r: subscriptions.get_subscription(r, get_stores))
+
+
+@bp.route(route="subscriptions/{subscriptionId}", methods=["DELETE"], auth_level=ANON)
+def delete_subscription(req: func.HttpRequest) -> func.HttpResponse:
+    """Delete a subscription and its deliveries log; 204."""
+    return respond(req, lambda r: subscriptions.delete_subscription(r, get_stores))
+
+
+@bp.route(route="subscriptions/{subscriptionId}/test", methods=["POST"], auth_level=ANON)
+def post_subscription_test(req: func.HttpRequest) -> func.HttpResponse:
+    """Send a drift.subscription.test event to one subscription now; 202."""
+    return respond(req, lambda r: subscriptions.post_test(r, get_stores))
+
+
+@bp.route(route="subscriptions/{subscriptionId}/deliveries", methods=["GET"], auth_level=ANON)
+def get_subscription_deliveries(req: func.HttpRequest) -> func.HttpResponse:
+    """Recent deliveries of one subscription, newest first."""
+    return respond(req, lambda r: subscriptions.get_deliveries(r, get_stores))
 
 
 @bp.route(route="openapi.json", methods=["GET"], auth_level=ANON)

@@ -9,7 +9,7 @@ from typing import Any
 
 import function_app
 from devtools.host import LocalHost
-from shared.settings import ALIGNMENT_QUEUE, SCAN_QUEUE, SNAPSHOT_CONTAINER
+from shared.settings import ALIGNMENT_QUEUE, EVENT_QUEUE, SCAN_QUEUE, SNAPSHOT_CONTAINER
 from shared.storage.stores import Stores, get_stores
 
 # What a script sends on a POST, PUT or DELETE, body or not: the API refuses a state change that is not JSON.
@@ -41,6 +41,25 @@ def scan_now(host: LocalHost, tenant_id: str) -> str:
     run_id = json.loads(response.get_body())["runId"]
     host.drain_queue(SCAN_QUEUE)
     return str(run_id)
+
+
+def subscribe(host: LocalHost, subscription_id: str, url: str, **fields: Any) -> dict[str, Any]:
+    """Create a subscription through the API; the answer holds the signing secret (only this once)."""
+    response = host.http("PUT", f"/api/subscriptions/{subscription_id}", {"url": url, **fields})
+    assert response.status_code == 201, response.get_body()
+    return dict(json.loads(response.get_body()))
+
+
+def deliver_events(host: LocalHost, wait_seconds: float = 0.0) -> int:
+    """Run the events queue trigger over every visible delivery message (and, for up to
+    `wait_seconds` after the last one, over retries as their delay ends)."""
+    return host.drain_queue(EVENT_QUEUE, wait_seconds=wait_seconds)
+
+
+def deliveries(host: LocalHost, subscription_id: str) -> list[dict[str, Any]]:
+    response = host.http("GET", f"/api/subscriptions/{subscription_id}/deliveries")
+    assert response.status_code == 200, response.get_body()
+    return list(json.loads(response.get_body())["deliveries"])
 
 
 def runs(host: LocalHost, tenant_id: str) -> list[dict[str, Any]]:

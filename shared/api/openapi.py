@@ -7,6 +7,7 @@ from typing import Any
 from shared.api.findings import STATUS_FILTERS
 from shared.api.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_TOKEN_CHARS
 from shared.api.request import ApiRequest, ApiResponse
+from shared.api.subscriptions import DEFAULT_DELIVERIES, MAX_DELIVERIES
 from shared.api.templates import MAX_OBJECT_ID
 from shared.api.tenants import DEFAULT_RUNS, MAX_ACCESS_GROUPS, MAX_DISPLAY_NAME, MAX_POLICY_TYPES, MAX_RUNS
 from shared.api.validate import query
@@ -18,12 +19,30 @@ from shared.core.alignment import (
     VARIABLE_NAME_PATTERN,
 )
 from shared.core.contracts import CONTRACTS
-from shared.core.drift import MAX_NOTE_LENGTH
-from shared.core.ids import FINDING_ID_PATTERN, GUID_PATTERN, RUN_ID_PATTERN, TEMPLATE_ID_PATTERN
+from shared.core.drift import MAX_NOTE_LENGTH, SEVERITIES
+from shared.core.events import (
+    DELIVERY_STATUSES,
+    EVENT_SCHEMA_NAMES,
+    EVENT_TYPES,
+    FORMATS,
+    ROUTED_EVENT_TYPES,
+    SUBSCRIPTION_TEST,
+    event_schemas,
+)
+from shared.core.events.subscriptions import MAX_FILTER_TENANTS
+from shared.core.events.urls import MAX_URL_LENGTH
+from shared.core.ids import (
+    EVENT_ID_PATTERN,
+    FINDING_ID_PATTERN,
+    GUID_PATTERN,
+    RUN_ID_PATTERN,
+    SUBSCRIPTION_ID_PATTERN,
+    TEMPLATE_ID_PATTERN,
+)
 
 _GUID = {"type": "string", "format": "uuid", "pattern": GUID_PATTERN}
 _RUN_ID = {"type": "string", "pattern": RUN_ID_PATTERN}
-_NULLABLE_STR = {"type": "string", "nullable": True}
+_NULLABLE_STR = {"type": ["string", "null"]}
 _POLICY_TYPES = sorted(CONTRACTS)
 
 
@@ -55,6 +74,12 @@ _FINDING_PARAM = {
     "in": "path",
     "required": True,
     "schema": {"type": "string", "pattern": FINDING_ID_PATTERN},
+}
+_SUBSCRIPTION_PARAM = {
+    "name": "subscriptionId",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": SUBSCRIPTION_ID_PATTERN},
 }
 _TEMPLATE_PARAM = {
     "name": "templateId",
@@ -90,8 +115,7 @@ def _schemas() -> dict[str, Any]:
         },
     }
     run_ref = {
-        "type": "object",
-        "nullable": True,
+        "type": ["object", "null"],
         "required": ["runId", "status"],
         "properties": {
             "runId": _RUN_ID,
@@ -186,7 +210,7 @@ def _schemas() -> dict[str, Any]:
                                         "version": {"type": "integer"},
                                         "runId": _NULLABLE_STR,
                                         "state": {"type": "string", "enum": ["ready", "no_completed_run"]},
-                                        "score": {"type": "number", "nullable": True},
+                                        "score": {"type": ["number", "null"]},
                                     },
                                 },
                             },
@@ -229,14 +253,12 @@ def _schemas() -> dict[str, Any]:
             "properties": {
                 "state": {"type": "string", "enum": ["ready", "blocked", "error"]},
                 "reason": {
-                    "type": "object",
-                    "nullable": True,
+                    "type": ["object", "null"],
                     "required": ["code", "message"],
                     "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
                 },
                 "baseline": {
-                    "type": "object",
-                    "nullable": True,
+                    "type": ["object", "null"],
                     "required": ["mode", "runId"],
                     "properties": {
                         "mode": {"type": "string", "enum": ["rolling", "pinned"]},
@@ -332,6 +354,247 @@ def _schemas() -> dict[str, Any]:
                 "finishedAt": _NULLABLE_STR,
             },
         },
+        **_subscription_schemas(),
+        **event_schemas("#/components/schemas/"),
+    }
+
+
+def _subscription_schemas() -> dict[str, Any]:
+    def some(items: dict[str, Any], most: int) -> dict[str, Any]:
+        return {"type": ["array", "null"], "minItems": 1, "maxItems": most, "items": items}
+
+    subscription_props: dict[str, Any] = {
+        "subscriptionId": {"type": "string", "pattern": SUBSCRIPTION_ID_PATTERN},
+        "url": {"type": "string"},
+        "format": {"type": "string", "enum": list(FORMATS)},
+        "filter": _ref("SubscriptionFilter"),
+        "enabled": {"type": "boolean"},
+        "createdAt": {"type": "string"},
+        "updatedAt": {"type": "string"},
+    }
+    return {
+        "SubscriptionFilter": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "Leave a field out to let everything through it. minSeverity and policyTypes judge finding "
+            "events; drift.run.failed carries neither and passes them.",
+            "properties": {
+                "tenantIds": some(_GUID, MAX_FILTER_TENANTS),
+                "eventTypes": some({"type": "string", "enum": list(ROUTED_EVENT_TYPES)}, len(ROUTED_EVENT_TYPES)),
+                "minSeverity": {"type": ["string", "null"], "enum": [*SEVERITIES, None]},
+                "policyTypes": some({"type": "string", "enum": _POLICY_TYPES}, len(_POLICY_TYPES)),
+            },
+        },
+        "SubscriptionRequest": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["url"],
+            "properties": {
+                "url": {
+                    "type": "string",
+                    "maxLength": MAX_URL_LENGTH,
+                    "description": "https; must not resolve to a private, loopback, link-local, multicast, reserved "
+                    "or metadata address (http on loopback only against the local storage emulator)",
+                },
+                "format": {"type": "string", "enum": list(FORMATS), "default": "cloudevents"},
+                "filter": {"oneOf": [_ref("SubscriptionFilter"), {"type": "null"}]},
+                "enabled": {"type": "boolean", "default": True},
+            },
+        },
+        "Subscription": {"type": "object", "required": list(subscription_props), "properties": subscription_props},
+        "SubscriptionCreated": {
+            "allOf": [
+                _ref("Subscription"),
+                {
+                    "type": "object",
+                    "required": ["signingSecret"],
+                    "properties": {
+                        "signingSecret": {
+                            "type": "string",
+                            "pattern": "^whsec_[A-Za-z0-9+/]+={0,2}$",
+                            "description": "Standard Webhooks secret; answered only here, never again",
+                        }
+                    },
+                },
+            ]
+        },
+        "Subscriptions": {
+            "type": "object",
+            "required": ["subscriptions"],
+            "properties": {"subscriptions": {"type": "array", "items": _ref("Subscription")}},
+        },
+        "TestAccepted": {
+            "type": "object",
+            "required": ["subscriptionId", "eventId", "type", "status"],
+            "properties": {
+                "subscriptionId": {"type": "string", "pattern": SUBSCRIPTION_ID_PATTERN},
+                "eventId": {"type": "string", "pattern": EVENT_ID_PATTERN},
+                "type": {"const": SUBSCRIPTION_TEST},
+                "status": {"const": "queued"},
+            },
+        },
+        "Deliveries": {
+            "type": "object",
+            "required": ["subscriptionId", "deliveries"],
+            "properties": {
+                "subscriptionId": {"type": "string", "pattern": SUBSCRIPTION_ID_PATTERN},
+                "deliveries": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["eventId", "type", "status", "attempts", "lastHttpStatus", "lastError"],
+                        "properties": {
+                            "eventId": {"type": "string", "pattern": EVENT_ID_PATTERN},
+                            "type": {"type": "string", "enum": list(EVENT_TYPES)},
+                            "subject": {"type": "string"},
+                            "eventTime": {"type": "string"},
+                            "status": {"type": "string", "enum": list(DELIVERY_STATUSES)},
+                            "attempts": {"type": "integer", "minimum": 1},
+                            "lastHttpStatus": {"type": ["integer", "null"]},
+                            "lastError": _NULLABLE_STR,
+                            "firstAttemptAt": {"type": "string"},
+                            "lastAttemptAt": {"type": "string"},
+                            "nextAttemptAt": _NULLABLE_STR,
+                        },
+                    },
+                },
+            },
+        },
+        "TeamsMessage": {
+            "type": "object",
+            "description": "format teams: a Teams Workflows webhook message with one Adaptive Card (1.4)",
+            "required": ["type", "attachments"],
+            "properties": {
+                "type": {"const": "message"},
+                "attachments": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                        "type": "object",
+                        "required": ["contentType", "content"],
+                        "properties": {
+                            "contentType": {"const": "application/vnd.microsoft.card.adaptive"},
+                            "contentUrl": {"type": "null"},
+                            "content": {"type": "object", "required": ["type", "version", "body"]},
+                        },
+                    },
+                },
+            },
+        },
+    }
+
+
+_SIGNATURE_HEADERS = [
+    {
+        "name": "webhook-id",
+        "in": "header",
+        "required": True,
+        "description": "The event id: the same on every attempt, so receivers dedupe on it",
+        "schema": {"type": "string", "pattern": EVENT_ID_PATTERN},
+    },
+    {
+        "name": "webhook-timestamp",
+        "in": "header",
+        "required": True,
+        "description": "Unix seconds of this attempt",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+    {
+        "name": "webhook-signature",
+        "in": "header",
+        "required": True,
+        "description": "v1, + base64 HMAC-SHA256 of {webhook-id}.{webhook-timestamp}.{body} with the whsec_ secret",
+        "schema": {"type": "string", "pattern": "^v1,"},
+    },
+]
+
+
+def _webhooks() -> dict[str, Any]:
+    """One entry per event type: what a subscriber receives (Standard Webhooks signed POST)."""
+    out: dict[str, Any] = {}
+    for event_type in EVENT_TYPES:
+        out[event_type] = {
+            "post": {
+                "summary": f"{event_type} event",
+                "description": "Delivered to every enabled subscription whose filter passes the event (a test "
+                "event only to its subscription). Format cloudevents: the event itself, application/cloudevents+json; "
+                "format teams: a Teams message with an Adaptive Card. A non-2xx answer, a redirect, a timeout (10 s) "
+                "or a connection error is retried with doubling delays, then marked failed.",
+                "operationId": "event_" + event_type.replace(".", "_"),
+                "parameters": _SIGNATURE_HEADERS,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/cloudevents+json": {"schema": _ref(EVENT_SCHEMA_NAMES[event_type])},
+                        "application/json": {"schema": _ref("TeamsMessage")},
+                    },
+                },
+                "responses": {"2XX": {"description": "Delivered"}},
+            }
+        }
+    return out
+
+
+def _subscription_paths() -> dict[str, Any]:
+    admin = "Drift.Admin"
+    top = {
+        "name": "top",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DELIVERIES, "default": DEFAULT_DELIVERIES},
+    }
+    return {
+        "/subscriptions": {
+            "get": _op(
+                "Event subscriptions", admin, {"200": _ok(_ref("Subscriptions"))}, operationId="getSubscriptions"
+            )
+        },
+        "/subscriptions/{subscriptionId}": {
+            "put": _op(
+                "Create or replace an event subscription",
+                admin,
+                {
+                    "200": _ok(_ref("Subscription"), "Replaced (the signing secret is kept)"),
+                    "201": _ok(_ref("SubscriptionCreated"), "Created; the only answer with the signing secret"),
+                    **_JSON_BODY_ERRORS,
+                },
+                operationId="putSubscription",
+                parameters=[_SUBSCRIPTION_PARAM],
+                requestBody=_json_body("SubscriptionRequest"),
+            ),
+            "get": _op(
+                "One event subscription",
+                admin,
+                {"200": _ok(_ref("Subscription"))},
+                operationId="getSubscription",
+                parameters=[_SUBSCRIPTION_PARAM],
+            ),
+            "delete": _op(
+                "Delete an event subscription and its deliveries log",
+                admin,
+                {"204": {"description": "Deleted"}},
+                operationId="deleteSubscription",
+                parameters=[_SUBSCRIPTION_PARAM],
+            ),
+        },
+        "/subscriptions/{subscriptionId}/test": {
+            "post": _op(
+                "Send a drift.subscription.test event now",
+                admin,
+                {"202": _ok(_ref("TestAccepted"), "Queued for delivery"), "409": _error("Subscription disabled")},
+                operationId="testSubscription",
+                parameters=[_SUBSCRIPTION_PARAM],
+            )
+        },
+        "/subscriptions/{subscriptionId}/deliveries": {
+            "get": _op(
+                "Recent deliveries, newest first",
+                admin,
+                {"200": _ok(_ref("Deliveries"))},
+                operationId="getDeliveries",
+                parameters=[_SUBSCRIPTION_PARAM, top],
+            )
+        },
     }
 
 
@@ -355,8 +618,8 @@ def _template_schemas() -> dict[str, Any]:
             "tenantObjectIds": {"type": "array", "items": {"type": "string"}},
             "path": {"type": "string"},
             "label": {"type": "string"},
-            "expected": {"nullable": True},
-            "actual": {"nullable": True},
+            "expected": {},
+            "actual": {},
         },
     }  # fmt: skip
     return {
@@ -452,9 +715,9 @@ def _template_schemas() -> dict[str, Any]:
                 "templateId": {"type": "string"},
                 "displayName": {"type": "string"},
                 "version": {"type": "integer", "minimum": 1},
-                "runId": {**_RUN_ID, "nullable": True},
+                "runId": {**_RUN_ID, "type": ["string", "null"]},
                 "state": {"type": "string", "enum": ["ready", "no_completed_run"]},
-                "score": {"type": "number", "minimum": 0, "maximum": 100, "nullable": True},
+                "score": {"type": ["number", "null"], "minimum": 0, "maximum": 100},
                 "counts": counts,
                 "deviations": {"type": "array", "items": deviation},
                 "deviationsOmitted": {"type": "integer", "minimum": 0},
@@ -507,7 +770,7 @@ def openapi_document() -> dict[str, Any]:
         {"name": "continuationToken", "in": "query", "schema": {"type": "string", "maxLength": MAX_TOKEN_CHARS}},
     ]
     return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {
             "title": "TenantAtlas Drift API",
             "version": "1.0.0",
@@ -687,7 +950,9 @@ def openapi_document() -> dict[str, Any]:
                     parameters=[_TENANT_PARAM],
                 ),
             },
+            **_subscription_paths(),
         },
+        "webhooks": _webhooks(),
     }
 
 

@@ -15,6 +15,7 @@ import pytest
 from devtools.azurite import Azurite
 from shared.api.openapi import openapi_document
 from shared.api.paging import _sign as sign_with_the_apps_key
+from shared.core.events import EVENT_TYPES
 from shared.settings import SCAN_QUEUE
 from tests.pipeline import JSON, make_host, open_stores, tenant_with_drift
 
@@ -27,7 +28,8 @@ def seeded(app_env: dict[str, str], azurite: Azurite, graph_sim: Any) -> dict[st
     tid = tenant_with_drift(host, graph_sim, "Input tenant", seed=31)
     findings = json.loads(host.http("GET", f"/api/tenants/{tid}/drift/findings").get_body())["findings"]
     assert findings
-    return {"host": host, "tenant": tid, "finding": findings[0]["id"]}
+    assert host.http("PUT", "/api/subscriptions/seeded-hook", {"url": HOOK}).status_code == 201
+    return {"host": host, "tenant": tid, "finding": findings[0]["id"], "subscription": "seeded-hook"}
 
 
 def _storage_state() -> str:
@@ -70,6 +72,7 @@ ACK = f"/api/tenants/{T}/drift/findings/{F}/acknowledge"
 FINDINGS = f"/api/tenants/{T}/drift/findings"
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 CASES: list[tuple[str, str, str, Any, dict[str, str] | None, dict[str, Any] | None, int, str]] = [
+HOOK = "http://127.0.0.1:9/hook"  # loopback: allowed only because storage is the emulator
     # label, method, path, body, headers, params, status, code
     ("tenant id not a guid", "GET", "/api/tenants/not-a-guid/drift", None, None, None, 400, "invalid_tenant_id"),
     (
@@ -493,6 +496,28 @@ CASES: list[tuple[str, str, str, Any, dict[str, str] | None, dict[str, Any] | No
      {"origin": "http://localhost:7071.evil.example"}, None, 403, "origin_not_allowed"),
     ("acknowledge from the app's host on another port", "POST", ACK, {}, {"origin": "http://localhost:8080"}, None,
      403, "origin_not_allowed"),
+    # Subscriptions (DESIGN §13)
+    ("subscription id upper case", "GET", "/api/subscriptions/PSA", None, None, None, 400, "invalid_subscription_id"),
+    ("subscription id too long", "GET", f"/api/subscriptions/{'a' * 65}", None, None, None, 400, "invalid_subscription_id"),
+    ("subscription id injection", "PUT", f"/api/subscriptions/{INJECT}", {"url": HOOK}, None, None, 400, "invalid_subscription_id"),
+    ("unknown subscription", "GET", "/api/subscriptions/nobody", None, None, None, 404, "not_found"),
+    ("test unknown subscription", "POST", "/api/subscriptions/nobody/test", None, JSON, None, 404, "not_found"),
+    ("delete unknown subscription", "DELETE", "/api/subscriptions/nobody", None, JSON, None, 404, "not_found"),
+    ("subscription without body", "PUT", "/api/subscriptions/psa", None, JSON, None, 400, "missing_body"),
+    ("subscription not json", "PUT", "/api/subscriptions/psa", "{url", JSON, None, 400, "invalid_json"),
+    ("subscription text body", "PUT", "/api/subscriptions/psa", '{"url": "x"}', {"content-type": "text/plain"}, None, 415, "unsupported_media_type"),
+    ("subscription without url", "PUT", "/api/subscriptions/psa", {"format": "teams"}, None, None, 400, "invalid_url"),
+    ("subscription private url", "PUT", "/api/subscriptions/psa", {"url": "https://10.0.0.1/x"}, None, None, 400, "invalid_url"),
+    ("subscription metadata url", "PUT", "/api/subscriptions/psa", {"url": "https://169.254.169.254/"}, None, None, 400, "invalid_url"),
+    ("subscription http url", "PUT", "/api/subscriptions/psa", {"url": "http://20.50.60.70/"}, None, None, 400, "invalid_url"),
+    ("subscription bad format", "PUT", "/api/subscriptions/psa", {"url": HOOK, "format": "slack"}, None, None, 400, "invalid_format"),
+    ("subscription unknown field", "PUT", "/api/subscriptions/psa", {"url": HOOK, "signingSecret": "whsec_x"}, None, None, 400, "unknown_field"),
+    ("subscription filter tenant", "PUT", "/api/subscriptions/psa", {"url": HOOK, "filter": {"tenantIds": [INJECT]}}, None, None, 400, "invalid_filter"),
+    ("subscription filter type", "PUT", "/api/subscriptions/psa", {"url": HOOK, "filter": {"eventTypes": ["drift.*"]}}, None, None, 400, "invalid_filter"),
+    ("subscription filter severity", "PUT", "/api/subscriptions/psa", {"url": HOOK, "filter": {"minSeverity": "urgent"}}, None, None, 400, "invalid_filter"),
+    ("subscription body too large", "PUT", "/api/subscriptions/psa", {"url": HOOK + "x" * 70_000}, None, None, 413, "payload_too_large"),
+    ("deliveries bad top", "GET", "/api/subscriptions/psa/deliveries", None, None, {"top": "-1"}, 400, "invalid_top"),
+    ("deliveries unknown parameter", "GET", "/api/subscriptions/psa/deliveries", None, None, {"since": "x"}, 400, "unknown_parameter"),
 ]  # fmt: skip
 
 
@@ -572,7 +597,9 @@ def test_the_openapi_document_validates_and_is_served(seeded: dict[str, Any]) ->
     served = seeded["host"].http("GET", "/api/openapi.json")
     assert served.status_code == 200 and json.loads(served.get_body()) == document
     routes = {(r.pattern.pattern, m) for r in seeded["host"].routes for m in r.methods}
-    assert len(document["paths"]) == 13 and len(routes) >= 19
+    assert len(document["paths"]) == 17 and len(routes) >= 26
+    assert document["openapi"] == "3.1.0"
+    assert set(document["webhooks"]) == set(EVENT_TYPES)
 
 
 def test_every_route_keeps_to_the_schema_under_property_based_requests(seeded: dict[str, Any]) -> None:
@@ -582,7 +609,7 @@ def test_every_route_keeps_to_the_schema_under_property_based_requests(seeded: d
 
     app = seeded["host"].as_wsgi()
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
-    tenant, finding = seeded["tenant"], seeded["finding"]
+    tenant, finding, subscription = seeded["tenant"], seeded["finding"], seeded["subscription"]
     problems: list[str] = []
     exercised = 0
     succeeded: set[str] = set()
@@ -609,8 +636,14 @@ def test_every_route_keeps_to_the_schema_under_property_based_requests(seeded: d
             if case.method.upper() in ("POST", "PUT", "DELETE") and case.body is NOT_SET:
                 # A body-less state change still declares JSON, as the API requires of every client.
                 case.headers = {**(case.headers or {}), "Content-Type": "application/json"}
+            if case.path_parameters and "subscriptionId" in case.path_parameters and exercised % 2:
+                case.path_parameters["subscriptionId"] = subscription
+            if isinstance(case.body, dict) and "url" in case.body and exercised % 3:
+                case.body["url"] = HOOK  # a URL the rules accept here, so creation and replacement run too
             response = case.call()
             exercised += 1
+            if case.method == "DELETE" and response.status_code == 204:  # keep the seeded subscription for later routes
+                seeded["host"].http("PUT", f"/api/subscriptions/{subscription}", {"url": HOOK})
             if response.status_code < 300:
                 succeeded.add(f"{case.method} {case.path}")
             if response.status_code >= 500:
@@ -624,4 +657,5 @@ def test_every_route_keeps_to_the_schema_under_property_based_requests(seeded: d
     assert exercised >= 200
     assert problems == []
     # Not a vacuous pass: the generated requests reached the handlers and succeeded on most routes.
-    assert len(succeeded) >= 7, succeeded
+    assert len(succeeded) >= 13, succeeded
+    assert {"PUT /subscriptions/{subscriptionId}", "GET /subscriptions/{subscriptionId}/deliveries"} <= succeeded

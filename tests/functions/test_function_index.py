@@ -6,7 +6,7 @@ from typing import Any
 
 import function_app
 from devtools.host import index_functions
-from shared.settings import ALIGNMENT_QUEUE, SCAN_QUEUE
+from shared.settings import ALIGNMENT_QUEUE, EVENT_QUEUE, SCAN_QUEUE
 
 
 def _functions() -> dict[str, Any]:
@@ -40,6 +40,12 @@ EXPECTED_HTTP = {
     "put_assignment": ("tenants/{tenantId}/templates/{templateId}", ["PUT"]),
     "delete_assignment": ("tenants/{tenantId}/templates/{templateId}", ["DELETE"]),
     "get_alignment": ("tenants/{tenantId}/alignment", ["GET"]),
+    "get_subscriptions": ("subscriptions", ["GET"]),
+    "put_subscription": ("subscriptions/{subscriptionId}", ["PUT"]),
+    "get_subscription": ("subscriptions/{subscriptionId}", ["GET"]),
+    "delete_subscription": ("subscriptions/{subscriptionId}", ["DELETE"]),
+    "post_subscription_test": ("subscriptions/{subscriptionId}/test", ["POST"]),
+    "get_subscription_deliveries": ("subscriptions/{subscriptionId}/deliveries", ["GET"]),
     "cors_preflight": ("{*path}", ["OPTIONS"]),
     "drift_page": ("ui", ["GET"]),
     "drift_page_asset": ("ui/{file}", ["GET"]),
@@ -47,7 +53,9 @@ EXPECTED_HTTP = {
 
 
 def test_the_expected_functions_are_registered() -> None:
-    assert {"schedule_scans", "scan_tenant", "detect_drift", "align_tenant", *EXPECTED_HTTP} <= set(_functions())
+    assert {"schedule_scans", "scan_tenant", "detect_drift", "align_tenant", "deliver_event", *EXPECTED_HTTP} <= set(
+        _functions()
+    )
 
 
 def test_detect_drift_is_a_blob_trigger_on_snapshots_with_the_configured_source() -> None:
@@ -97,6 +105,15 @@ def test_a_completed_scan_and_a_new_template_version_ask_for_alignment_through_o
         assert b[arg]["connection"] == "AzureWebJobsStorage"
     b = _bindings(functions["align_tenant"])
     assert b["msg"]["type"] == "queueTrigger" and b["msg"]["queueName"] == ALIGNMENT_QUEUE
+
+
+def test_deliver_event_is_triggered_by_the_events_queue_and_has_no_output_binding() -> None:
+    bindings = _bindings(_functions()["deliver_event"])
+    assert bindings["msg"]["type"] == "queueTrigger"
+    assert bindings["msg"]["queueName"] == EVENT_QUEUE == "drift-events"
+    assert bindings["msg"]["connection"] == "AzureWebJobsStorage"
+    # Retries need a visibility delay, which an output binding cannot set: the flow enqueues them.
+    assert set(bindings) == {"msg"}
 
 
 def test_http_functions_are_anonymous_at_the_platform_and_routed() -> None:
