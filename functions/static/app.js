@@ -1,4 +1,5 @@
-// TenantAtlas Drift page: portfolio → tenant summary → findings → finding detail, over the /api routes.
+// TenantAtlas Drift page: portfolio → tenant summary → findings → finding detail, and (for admins) the
+// event subscriptions with their recent deliveries and a test button, over the /api routes.
 // Every value from the API reaches the DOM as text (createElement / textContent), never as markup.
 "use strict";
 
@@ -109,6 +110,8 @@
   const hrefFindings = (tid, params) => `#/tenants/${enc(tid)}/findings${query(params || {})}`;
   const hrefFinding = (tid, fid, params) => `#/tenants/${enc(tid)}/findings/${enc(fid)}${query(params || {})}`;
   const hrefAlignment = (tid, templateId) => `#/tenants/${enc(tid)}/alignment${templateId ? `?template=${enc(templateId)}` : ""}`;
+  const hrefSubscriptions = () => "#/subscriptions";
+  const hrefSubscription = (sid) => `#/subscriptions/${enc(sid)}`;
 
   function parseHash() {
     const raw = window.location.hash.replace(/^#/, "") || "/";
@@ -186,8 +189,8 @@
     const box = h("div", { class: "callout callout-error", role: "alert" });
     if (error.status === 401) {
       const back = `${window.location.pathname}${window.location.hash}`;
-      add(box, h("p", {}, h("strong", {}, "You are not signed in. ")), h("p", {},
-        h("a", { href: `/.auth/login/aad?post_login_redirect_uri=${enc(back)}` }, "Sign in")));
+      add(box, [h("p", {}, h("strong", {}, "You are not signed in. ")), h("p", {},
+        h("a", { href: `/.auth/login/aad?post_login_redirect_uri=${enc(back)}` }, "Sign in"))]);
       return box;
     }
     const lead = {
@@ -195,7 +198,7 @@
       404: "Not found, or not visible to your account.",
       412: "It changed while you were looking at it.",
     }[error.status] || "Something went wrong.";
-    return add(box, h("p", {}, h("strong", {}, lead), " ", error.message || ""), error.code ? h("p", { class: "muted" }, "Code: ", code(error.code)) : null);
+    return add(box, [h("p", {}, h("strong", {}, lead), " ", error.message || ""), error.code ? h("p", { class: "muted" }, "Code: ", code(error.code)) : null]);
   }
 
   // --- page frame ----------------------------------------------------------------------------------
@@ -234,6 +237,8 @@
         await findingsView(current, segments[1], params);
       else if (segments[0] === "tenants" && segments.length === 4 && segments[2] === "findings")
         await findingView(current, segments[1], segments[3], params);
+      else if (segments[0] === "subscriptions" && segments.length === 1) await subscriptionsView(current);
+      else if (segments[0] === "subscriptions" && segments.length === 2) await subscriptionView(current, segments[1]);
       else {
         setCrumbs([{ text: "Tenants", href: hrefPortfolio() }, { text: "Not found" }]);
         show("Page not found", h("p", {}, h("a", { href: hrefPortfolio() }, "Back to the tenants")));
@@ -762,6 +767,143 @@
         h("h2", { id: "history-h" }, "History"),
         historyView(f.history || [])));
     return heading;
+  }
+
+  // --- event subscriptions (Drift.Admin) -----------------------------------------------------------
+
+  const EVENT_TYPE_LABELS = {
+    "drift.finding.opened": "Finding opened",
+    "drift.finding.reopened": "Finding reopened",
+    "drift.finding.resolved": "Finding resolved",
+    "drift.finding.acknowledged": "Finding acknowledged",
+    "drift.run.failed": "Run failed",
+    "drift.subscription.test": "Test event",
+  };
+  const eventLabel = (type) => EVENT_TYPE_LABELS[type] || type;
+
+  function filterText(filter) {
+    const parts = [];
+    if (filter.tenantIds) parts.push(count(filter.tenantIds.length, "tenant"));
+    if (filter.eventTypes) parts.push(filter.eventTypes.map(eventLabel).join(", "));
+    if (filter.minSeverity) parts.push(`${capital(filter.minSeverity)} severity and up`);
+    if (filter.policyTypes) parts.push(filter.policyTypes.map(label).join(", "));
+    return parts.length ? parts.join(" · ") : "Every event";
+  }
+
+  async function subscriptionsView(current) {
+    setCrumbs([{ text: "Tenants", href: hrefPortfolio() }, { text: "Event subscriptions" }]);
+    const res = await api("/subscriptions");
+    if (!current()) return;
+    const list = res.data.subscriptions || [];
+    const intro = h("p", { class: "lede" },
+      "Drift events (CloudEvents, or Teams cards) go to these addresses, signed the Standard Webhooks way. Create or change one with ",
+      code("PUT /api/subscriptions/{subscriptionId}"), ".");
+    if (!list.length) {
+      show("Event subscriptions", intro, h("p", { class: "empty", id: "no-subscriptions" }, "No subscriptions yet."));
+      return;
+    }
+    const rows = list.map((s) => h("tr", {},
+      h("th", { scope: "row", "data-label": "Subscription" },
+        h("a", { href: hrefSubscription(s.subscriptionId), class: "subscription-link" }, s.subscriptionId),
+        s.enabled ? null : h("span", { class: "tag" }, "disabled")),
+      h("td", { "data-label": "Format" }, s.format === "teams" ? "Teams card" : "CloudEvents"),
+      h("td", { "data-label": "Sends" }, filterText(s.filter || {})),
+      h("td", { "data-label": "URL" }, h("code", { class: "url" }, s.url))));
+    show("Event subscriptions", intro,
+      h("div", { class: "table-wrap" },
+        h("table", { class: "data responsive", id: "subscriptions" },
+          h("caption", { class: "visually-hidden" }, "Event subscriptions"),
+          h("thead", {}, h("tr", {}, ["Subscription", "Format", "Sends", "URL"].map((c) => h("th", { scope: "col" }, c)))),
+          h("tbody", {}, rows))));
+  }
+
+  function deliveryRows(deliveries) {
+    return deliveries.map((d) => h("tr", { "data-event-id": d.eventId },
+      h("th", { scope: "row", "data-label": "Event" }, eventLabel(d.type), h("br"), h("code", { class: "event-id" }, d.eventId)),
+      h("td", { "data-label": "Status" }, badge("delivery", d.status, capital(d.status))),
+      h("td", { "data-label": "Attempts", class: "num" }, String(d.attempts)),
+      h("td", { "data-label": "Last answer" },
+        d.lastHttpStatus ? h("span", {}, `HTTP ${d.lastHttpStatus}`) : null,
+        d.lastError ? h("span", { class: "stack muted" }, " ", d.lastError) : null,
+        !d.lastHttpStatus && !d.lastError ? h("span", { class: "muted" }, "—") : null),
+      h("td", { "data-label": "Last attempt" }, time(d.lastAttemptAt)),
+      h("td", { "data-label": "Next attempt" }, d.nextAttemptAt ? time(d.nextAttemptAt) : h("span", { class: "muted" }, "—"))));
+  }
+
+  function deliveriesTable(deliveries) {
+    if (!deliveries.length) return h("p", { class: "empty", id: "no-deliveries" }, "Nothing delivered yet. Send a test event to try the address.");
+    return h("div", { class: "table-wrap" },
+      h("table", { class: "data responsive", id: "deliveries" },
+        h("caption", { class: "visually-hidden" }, "Recent deliveries, newest first"),
+        h("thead", {}, h("tr", {}, ["Event", "Status", "Attempts", "Last answer", "Last attempt", "Next attempt"].map((c) => h("th", { scope: "col" }, c)))),
+        h("tbody", {}, deliveryRows(deliveries))));
+  }
+
+  async function subscriptionView(current, sid) {
+    const [subRes, delRes] = await Promise.all([api(`/subscriptions/${enc(sid)}`), api(`/subscriptions/${enc(sid)}/deliveries?top=50`)]);
+    if (!current()) return;
+    const s = subRes.data;
+    setCrumbs([{ text: "Tenants", href: hrefPortfolio() }, { text: "Event subscriptions", href: hrefSubscriptions() }, { text: sid }]);
+    const holder = h("div", { id: "deliveries-holder" }, deliveriesTable(delRes.data.deliveries || []));
+    const feedback = h("div", { id: "test-feedback", class: "notice" });
+    const refresh = async () => {
+      const res = await api(`/subscriptions/${enc(sid)}/deliveries?top=50`);
+      if (!current()) return [];
+      const list = res.data.deliveries || [];
+      replace(holder, deliveriesTable(list));
+      return list;
+    };
+    const testButton = h("button", { type: "button", id: "send-test", disabled: !s.enabled }, "Send a test event");
+    testButton.addEventListener("click", async () => {
+      testButton.disabled = true;
+      feedback.className = "notice";
+      replace(feedback, "Sending…");
+      try {
+        const res = await api(`/subscriptions/${enc(sid)}/test`, { method: "POST" });
+        const eventId = res.data.eventId;
+        replace(feedback, "Test event queued: ", code(eventId), ". Waiting for the delivery…");
+        // The delivery runs from the events queue; look for it for a little while.
+        let found = null;
+        for (let i = 0; i < 20 && current() && !found; i++) {
+          await new Promise((resolve) => window.setTimeout(resolve, 1000));
+          found = (await refresh()).find((d) => d.eventId === eventId);
+        }
+        if (!current()) return;
+        const answer = found && found.lastHttpStatus ? ` (HTTP ${found.lastHttpStatus})` : "";
+        const message = !found
+          ? "Test event queued; its delivery has not been recorded yet. Refresh in a moment."
+          : found.status === "retrying"
+            ? `Test event not accepted${answer}: it will be retried.`
+            : `Test event ${found.status}${answer}.`;
+        feedback.className = found && found.status === "delivered" ? "notice" : "notice notice-warn";
+        replace(feedback, message);
+        announce(message);
+      } catch (error) {
+        replace(feedback, errorView(error));
+      } finally {
+        testButton.disabled = !s.enabled;
+      }
+    });
+    const refreshButton = h("button", { type: "button", id: "refresh-deliveries", class: "secondary" }, "Refresh");
+    refreshButton.addEventListener("click", async () => {
+      await refresh();
+      announce("Deliveries refreshed.");
+    });
+    show(sid,
+      h("p", { class: "lede" }, s.enabled ? badge("delivery", "delivered", "Enabled") : badge("delivery", "failed", "Disabled"), " ",
+        s.format === "teams" ? "Teams card" : "CloudEvents", " · ", filterText(s.filter || {})),
+      h("dl", { class: "pairs facts" },
+        h("dt", {}, "URL"), h("dd", {}, h("code", { class: "url", id: "subscription-url" }, s.url)),
+        h("dt", {}, "Created"), h("dd", {}, time(s.createdAt)),
+        h("dt", {}, "Updated"), h("dd", {}, time(s.updatedAt))),
+      h("section", { "aria-labelledby": "test-h" },
+        h("h2", { id: "test-h" }, "Test"),
+        h("p", { class: "muted" }, "Sends a signed ", code("drift.subscription.test"), " event to this address now."),
+        h("div", { class: "ack-row start" }, testButton, refreshButton),
+        feedback),
+      h("section", { "aria-labelledby": "deliveries-h" },
+        h("h2", { id: "deliveries-h" }, "Recent deliveries"),
+        holder));
   }
 
   // --- start ---------------------------------------------------------------------------------------
