@@ -29,6 +29,7 @@ from urllib.parse import quote, urlencode
 
 if TYPE_CHECKING:
     from devtools.graphsim import GraphSimulator, SimTenant
+    from devtools.receiver import WebhookReceiver
     from devtools.runner import Runner
 
 SIM_SECRET = "demo-simulator-token"
@@ -387,6 +388,32 @@ def check_detected(api: Api, changes: list[ScriptedChange]) -> list[tuple[Script
     return out
 
 
+def demo_events(api: Api, runner: Runner, receiver: WebhookReceiver) -> bool:
+    """Subscribe a local receiver, send it a test event through the events queue, verify the signature."""
+    from standardwebhooks.webhooks import Webhook
+
+    status, created = api.call("PUT", "/subscriptions/demo-receiver", {"url": receiver.url("/drift-events")})
+    if status != 201:
+        say(f"subscribing the local receiver failed: {status} {created}")
+        return False
+    say(
+        f"subscribed a local webhook receiver ({receiver.url('/drift-events')}) with PUT /api/subscriptions/demo-receiver"
+    )
+    status, queued = api.call("POST", "/subscriptions/demo-receiver/test")
+    runner.pump()
+    received = receiver.received("/drift-events")
+    if status != 202 or not received:
+        say(f"the test event did not arrive: {status} {queued}")
+        return False
+    event = Webhook(created["signingSecret"]).verify(received[0].body, received[0].headers)
+    [delivery] = api.get("/subscriptions/demo-receiver/deliveries")["deliveries"]
+    say(
+        f"drift.subscription.test {event['id']} delivered (HTTP {delivery['lastHttpStatus']}, attempt "
+        f"{delivery['attempts']}); webhook-signature verified with standardwebhooks"
+    )
+    return True
+
+
 # --- main ----------------------------------------------------------------------------------------
 
 
@@ -409,12 +436,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from devtools.azurite import Azurite
     from devtools.graphsim import GraphSimulator, generate_portfolio
+    from devtools.receiver import WebhookReceiver
 
     say("starting Azurite (npm, in memory) on free ports")
     with Azurite.start() as azurite:
         sim = GraphSimulator(token_secret=SIM_SECRET)
         sim.start()
         runner: Runner | None = None
+        receiver = WebhookReceiver().start()
         try:
             portfolio = generate_portfolio("demo")
             for tid, tenant in portfolio.items():
@@ -494,6 +523,8 @@ def main(argv: list[str] | None = None) -> int:
                     print_finding(api, change.tenant_id, finding)
             if missed or not detected:
                 return 1
+            if not demo_events(api, runner, receiver):
+                return 1
             if args.once:
                 say("done (--once)")
                 return 0
@@ -505,6 +536,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             if runner is not None:
                 runner.stop()
+            receiver.stop()
             sim.stop()
 
 

@@ -113,9 +113,10 @@ def deliver(
     ) -> DeliveryOutcome:
         return DeliveryOutcome(sid, event["id"], event["type"], message.attempt, status, http_status, error, reason)
 
-    subscription = stores.subscriptions.get(sid)
-    if subscription is None:
+    found = stores.subscriptions.with_secret(sid)
+    if found is None:
         return outcome("skipped", reason="subscription deleted")
+    subscription = found.subscription
     if not subscription.enabled:
         return outcome("skipped", reason="subscription disabled")
     previous = stores.deliveries.get(sid, event)
@@ -128,7 +129,7 @@ def deliver(
     moment = clock()
     payload, content_type = render(event, subscription.format)
     try:
-        secret = stores.subscriptions.signing_secret(sid)
+        secret = found.signing_secret()
     except SecretUnreadableError as exc:
         # Retrying cannot help: the key that sealed the secret is gone.
         result = SendResult(False, None, f"{exc.code}: {exc.message}", 0.0)

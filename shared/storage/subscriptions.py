@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
@@ -79,6 +80,18 @@ def _from_entity(entity: Mapping[str, Any]) -> Subscription:
     )
 
 
+@dataclass(frozen=True)
+class SealedSubscription:
+    """A subscription read together with its sealed secret (one point read for a delivery)."""
+
+    subscription: Subscription
+    sealed_secret: str
+
+    def signing_secret(self) -> str:
+        """The `whsec_` secret, opened for signing (never log it); SecretUnreadableError if it cannot be."""
+        return open_secret(self.sealed_secret, self.subscription.subscription_id)
+
+
 class SubscriptionStore:
     """Create, replace, read, list and delete subscriptions; open a subscription's signing secret."""
 
@@ -139,10 +152,10 @@ class SubscriptionStore:
             return False
         return True
 
-    def signing_secret(self, subscription_id: str) -> str:
-        """The subscription's `whsec_` secret, opened for signing (never log it)."""
+    def with_secret(self, subscription_id: str) -> SealedSubscription | None:
+        """The subscription and its sealed secret, for a delivery; None when there is none."""
         try:
-            entity = self._table.get_entity(_PARTITION, subscription_id, select=["secret"])
+            entity = self._table.get_entity(_PARTITION, subscription_id)
         except ResourceNotFoundError:
-            raise SecretUnreadableError(f"subscription {subscription_id} no longer exists") from None
-        return open_secret(str(entity.get("secret", "")), subscription_id)
+            return None
+        return SealedSubscription(_from_entity(entity), str(entity.get("secret", "")))

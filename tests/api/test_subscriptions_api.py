@@ -75,7 +75,8 @@ def test_create_read_list_replace_and_delete(host: Any) -> None:
     after = _json(replaced)
     assert "signingSecret" not in after and after["enabled"] is False and after["format"] == "cloudevents"
     assert after["filter"] == {} and after["createdAt"] == subscription["createdAt"]
-    assert open_stores().subscriptions.signing_secret("ops-channel") == secret, "a replace keeps the secret"
+    sealed = open_stores().subscriptions.with_secret("ops-channel")
+    assert sealed is not None and sealed.signing_secret() == secret, "a replace keeps the secret"
 
     deleted = host.http("DELETE", "/api/subscriptions/ops-channel")
     assert deleted.status_code == 204 and deleted.get_body() == b""
