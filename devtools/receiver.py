@@ -69,15 +69,16 @@ class WebhookReceiver:
                     time.monotonic(),
                 )
                 answer = receiver._answer(request)
+                # Recorded before the answer leaves: a sender that has its answer finds its request here.
+                with receiver._lock:
+                    receiver.requests.append(request)
+                    receiver._lock.notify_all()
                 if answer.delay:
                     time.sleep(answer.delay)
                 try:
                     self._send(answer)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the sender gave up (its deadline), as it should
-                with receiver._lock:
-                    receiver.requests.append(request)
-                    receiver._lock.notify_all()
 
             do_GET = do_PUT = do_POST
 
@@ -156,7 +157,7 @@ class WebhookReceiver:
             return [r for r in self.requests if path is None or r.path.split("?", 1)[0] == path]
 
     def wait_for(self, count: int, path: str | None = None, timeout: float = 30.0) -> list[Received]:
-        """Wait until at least `count` requests (to `path`) have been answered; return them."""
+        """Wait until at least `count` requests (to `path`) have arrived; return them."""
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
