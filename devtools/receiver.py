@@ -6,7 +6,7 @@ storage is the local emulator).
         receiver.answer("/flaky", [500, 500, 204])     # then the last answer again and again
         url = receiver.url("/flaky")
         ...
-        receiver.wait_for(3, path="/flaky")
+        receiver.received("/flaky")                    # what arrived there, in order
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -42,17 +41,13 @@ class Answer:
     drip: float = 0.0  # seconds between header bytes (a slow-drip answer)
 
 
-Script = Callable[[Received], Answer]
-
-
 class WebhookReceiver:
     """A threaded HTTP server on 127.0.0.1 (a free port); optional TLS with the given context."""
 
     def __init__(self, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> None:
         self.requests: list[Received] = []
         self._answers: dict[str, list[Answer]] = {}
-        self._scripts: dict[str, Script] = {}
-        self._lock = threading.Condition()
+        self._lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -72,7 +67,6 @@ class WebhookReceiver:
                 # Recorded before the answer leaves: a sender that has its answer finds its request here.
                 with receiver._lock:
                     receiver.requests.append(request)
-                    receiver._lock.notify_all()
                 if answer.delay:
                     time.sleep(answer.delay)
                 try:
@@ -136,16 +130,9 @@ class WebhookReceiver:
         with self._lock:
             self._answers[path] = [a if isinstance(a, Answer) else Answer(a) for a in answers]
 
-    def script(self, path: str, script: Script) -> None:
-        """Answer requests to `path` with whatever `script` returns."""
-        with self._lock:
-            self._scripts[path] = script
-
     def _answer(self, request: Received) -> Answer:
         path = request.path.split("?", 1)[0]
         with self._lock:
-            if path in self._scripts:
-                return self._scripts[path](request)
             queue = self._answers.get(path)
             if not queue:
                 return Answer()
@@ -155,19 +142,3 @@ class WebhookReceiver:
     def received(self, path: str | None = None) -> list[Received]:
         with self._lock:
             return [r for r in self.requests if path is None or r.path.split("?", 1)[0] == path]
-
-    def wait_for(self, count: int, path: str | None = None, timeout: float = 30.0) -> list[Received]:
-        """Wait until at least `count` requests (to `path`) have arrived; return them."""
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            while True:
-                got = [r for r in self.requests if path is None or r.path.split("?", 1)[0] == path]
-                if len(got) >= count:
-                    return got
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError(f"{len(got)} of {count} requests arrived at {path or 'the receiver'}")
-                self._lock.wait(left)
-
-    def __iter__(self) -> Iterator[Received]:
-        return iter(self.received())

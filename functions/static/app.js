@@ -886,8 +886,12 @@
     });
     const refreshButton = h("button", { type: "button", id: "refresh-deliveries", class: "secondary" }, "Refresh");
     refreshButton.addEventListener("click", async () => {
-      await refresh();
-      announce("Deliveries refreshed.");
+      try {
+        await refresh();
+        announce("Deliveries refreshed.");
+      } catch (error) {
+        replace(holder, errorView(error));
+      }
     });
     show(sid,
       h("p", { class: "lede" }, s.enabled ? badge("delivery", "delivered", "Enabled") : badge("delivery", "failed", "Disabled"), " ",

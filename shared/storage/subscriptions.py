@@ -24,7 +24,13 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from shared import settings
 from shared.core.clock import now_iso
-from shared.core.events import Subscription, SubscriptionSpec, filter_from_json, new_signing_secret
+from shared.core.events import (
+    Subscription,
+    SubscriptionSpec,
+    filter_from_json,
+    is_signing_secret,
+    new_signing_secret,
+)
 from shared.errors import SecretUnreadableError, SettingsError
 from shared.storage.clients import StorageClients
 from shared.storage.tables import dump_json, load_json, table_client
@@ -60,7 +66,10 @@ def open_secret(token: str, subscription_id: str, env: Mapping[str, str] | None 
             raise ValueError(version)
         raw = base64.b64decode(payload, validate=True)
         plain = _sealing_key(env).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], subscription_id.encode("utf-8"))
-        return plain.decode("utf-8")
+        secret = plain.decode("utf-8")
+        if not is_signing_secret(secret):
+            raise ValueError("not a signing secret")
+        return secret
     except (ValueError, InvalidTag):
         raise SecretUnreadableError(
             f"the signing secret of subscription {subscription_id} cannot be opened with the current SECRET_HASH_KEY; "

@@ -4,7 +4,6 @@ the secret answered once, the URL rules, bad input refused with nothing stored."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from devtools.azurite import Azurite
 from shared.core.events import is_signing_secret
 from shared.settings import EVENT_QUEUE
-from tests.authkit import AUDIENCE, ISSUER, Issuer, easyauth_headers, jwks_issuer
+from tests.authkit import Issuer, easyauth_headers
 from tests.pipeline import make_host, open_stores
 
 READ, TRIAGE, ADMIN = "Drift.Read", "Drift.Triage", "Drift.Admin"
@@ -25,21 +24,6 @@ def host(app_env: dict[str, str], azurite: Azurite) -> Any:
     h = make_host(azurite.connection_string)
     h.queue(EVENT_QUEUE).clear_messages()
     return h
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[Issuer]:
-    with jwks_issuer() as value:
-        yield value
-
-
-@pytest.fixture
-def jwt_mode(monkeypatch: pytest.MonkeyPatch, issuer: Issuer) -> Issuer:
-    monkeypatch.setenv("AUTH_MODE", "jwt")
-    monkeypatch.setenv("AUTH_JWT_JWKS_URL", issuer.jwks_url)
-    monkeypatch.setenv("AUTH_JWT_ISSUER", ISSUER)
-    monkeypatch.setenv("AUTH_JWT_AUDIENCE", AUDIENCE)
-    return issuer
 
 
 def _json(response: Any) -> Any:

@@ -18,7 +18,6 @@ from shared.core.events.delivery import (
     parse_delivery_message,
     render,
     retry_delay,
-    retry_schedule,
 )
 from shared.core.events.model import (
     EVENT_TYPES,
@@ -115,7 +114,6 @@ __all__ = [
     "require_https_unless_loopback",
     "require_url_text",
     "retry_delay",
-    "retry_schedule",
     "route",
     "run_failed_event",
     "run_failed_event_id",

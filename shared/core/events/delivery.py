@@ -89,11 +89,6 @@ def retry_delay(attempt: int, base_seconds: int) -> int:
     return min(delay, MAX_RETRY_DELAY_SECONDS)
 
 
-def retry_schedule(max_attempts: int, base_seconds: int) -> list[int]:
-    """The delays between all attempts of one delivery (max_attempts - 1 of them)."""
-    return [retry_delay(a, base_seconds) for a in range(1, max_attempts)]
-
-
 def after_attempt(attempt: int, ok: bool, max_attempts: int, base_seconds: int) -> tuple[DeliveryStatus, int | None]:
     """The delivery's status after attempt `attempt`, and the delay before the next one (None: no
     further attempt). A failed attempt before the last one means `retrying`; the last, `failed`."""
