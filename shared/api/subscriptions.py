@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Final
 
-from shared.api.guard import StoresFactory, enter
+from shared.api.guard import StoresFactory, enter, enter_with_query
 from shared.api.request import ApiRequest, ApiResponse
+from shared.api.validate import Integer, json_body
 from shared.core.access import ROLE_ADMIN
 from shared.core.events import parse_subscription
 from shared.core.ids import require_subscription_id
-from shared.errors import NotFoundError, ValidationError
+from shared.errors import NotFoundError
 from shared.flows.events import send_test_event
 from shared.webhooks import resolve_target
 
@@ -28,7 +29,7 @@ def put_subscription(request: ApiRequest, open_stores: StoresFactory) -> ApiResp
     """PUT /api/subscriptions/{subscriptionId}: 201 with `signingSecret` on create, 200 on replace."""
     caller = enter(request, ROLE_ADMIN)
     subscription_id = _route_id(request)
-    spec = parse_subscription(request.json())
+    spec = parse_subscription(json_body(request))
     resolve_target(spec.url)  # the URL rules, where it resolves now; delivery checks again each time
     subscription, secret = open_stores().subscriptions.put(subscription_id, spec, caller.name)
     body = subscription.to_json()
@@ -75,14 +76,9 @@ def post_test(request: ApiRequest, open_stores: StoresFactory) -> ApiResponse:
 
 def get_deliveries(request: ApiRequest, open_stores: StoresFactory) -> ApiResponse:
     """GET /api/subscriptions/{subscriptionId}/deliveries?top=N: recent deliveries, newest first."""
-    enter(request, ROLE_ADMIN, ("top",))
+    _, params = enter_with_query(request, ROLE_ADMIN, {"top": Integer(1, MAX_DELIVERIES, DEFAULT_DELIVERIES)})
     subscription_id = _route_id(request)
-    limit = DEFAULT_DELIVERIES
-    top = request.params.get("top")
-    if top is not None:
-        if not (top.isascii() and top.isdigit()) or not 1 <= int(top) <= MAX_DELIVERIES:
-            raise ValidationError(f"top must be an integer from 1 to {MAX_DELIVERIES}", "invalid_top")
-        limit = int(top)
+    limit = int(params["top"])
     stores = open_stores()
     if stores.subscriptions.get(subscription_id) is None:
         raise NotFoundError(SUBSCRIPTION_NOT_FOUND)

@@ -71,8 +71,8 @@ T, F = "{tenant}", "{finding}"
 ACK = f"/api/tenants/{T}/drift/findings/{F}/acknowledge"
 FINDINGS = f"/api/tenants/{T}/drift/findings"
 FORM = {"content-type": "application/x-www-form-urlencoded"}
-CASES: list[tuple[str, str, str, Any, dict[str, str] | None, dict[str, Any] | None, int, str]] = [
 HOOK = "http://127.0.0.1:9/hook"  # loopback: allowed only because storage is the emulator
+CASES: list[tuple[str, str, str, Any, dict[str, str] | None, dict[str, Any] | None, int, str]] = [
     # label, method, path, body, headers, params, status, code
     ("tenant id not a guid", "GET", "/api/tenants/not-a-guid/drift", None, None, None, 400, "invalid_tenant_id"),
     (
