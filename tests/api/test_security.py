@@ -47,7 +47,12 @@ def _template(host: LocalHost, name: str) -> str:
 
 def _path(template: str, tenant: str, finding: str) -> str:
     """A concrete path for a route template, naming a real tenant and finding."""
-    filled = template.replace("{tenantId}", tenant).replace("{findingId}", finding).replace("{templateId}", "golden")
+    filled = (
+        template.replace("{tenantId}", tenant)
+        .replace("{findingId}", finding)
+        .replace("{templateId}", "golden")
+        .replace("{subscriptionId}", "probe-hook")
+    )
     return "/api/" + filled.replace("{file}", "app.js").replace("{*path}", "tenants")
 
 
@@ -75,6 +80,8 @@ def _bodies(world: dict[str, Any]) -> dict[str, Any]:
         "acknowledge": {"note": "seen"},
         "put_template": {"displayName": "Golden", "sourceTenantId": world["tenant"]},
         "put_assignment": {},
+        # Loopback: allowed only because storage is the emulator.
+        "put_subscription": {"url": "http://127.0.0.1:9/hook"},
     }  # fmt: skip
 
 
@@ -84,10 +91,16 @@ def _bodies(world: dict[str, Any]) -> dict[str, Any]:
 def test_every_state_changing_route_refuses_what_another_site_can_send_and_takes_json(world: dict[str, Any]) -> None:
     host, tid, finding = world["host"], world["tenant"], world["finding"]
     routes = [(name, template, method) for name, template, method in _http_routes(host) if method in STATE_CHANGING]
-    # Creations before removals; a template exists before it is assigned and is unassigned before it goes.
-    routes.sort(
-        key=lambda route: (route[2] == "DELETE", ("assignment" in route[0]) != (route[2] == "DELETE"), route[0])
-    )
+
+    # Creations before removals: templates and subscriptions exist before they are assigned or tested,
+    # and an assignment goes before its template.
+    def order(route: tuple[str, str, str]) -> tuple[bool, int, str]:
+        name, _, method = route
+        if method == "DELETE":
+            return True, 0 if "assignment" in name else 1, name
+        return False, 0 if name in ("put_template", "put_subscription") else 1 if "assignment" in name else 2, name
+
+    routes.sort(key=order)
     assert {name for name, _, _ in routes} >= {
         "put_tenant",
         "post_scan",

@@ -12,7 +12,7 @@ from devtools.azurite import Azurite
 from shared.core.events import is_signing_secret
 from shared.settings import EVENT_QUEUE
 from tests.authkit import Issuer, easyauth_headers
-from tests.pipeline import make_host, open_stores
+from tests.pipeline import JSON, make_host, open_stores
 
 READ, TRIAGE, ADMIN = "Drift.Read", "Drift.Triage", "Drift.Admin"
 URL = "http://127.0.0.1:9/hook"  # loopback: accepted because storage is the emulator; never called here
@@ -62,10 +62,10 @@ def test_create_read_list_replace_and_delete(host: Any) -> None:
     sealed = open_stores().subscriptions.with_secret("ops-channel")
     assert sealed is not None and sealed.signing_secret() == secret, "a replace keeps the secret"
 
-    deleted = host.http("DELETE", "/api/subscriptions/ops-channel")
+    deleted = host.http("DELETE", "/api/subscriptions/ops-channel", headers=JSON)
     assert deleted.status_code == 204 and deleted.get_body() == b""
     assert host.http("GET", "/api/subscriptions/ops-channel").status_code == 404
-    assert host.http("DELETE", "/api/subscriptions/ops-channel").status_code == 404
+    assert host.http("DELETE", "/api/subscriptions/ops-channel", headers=JSON).status_code == 404
     assert stored_subscriptions() == []
 
 
@@ -128,11 +128,11 @@ def test_non_admins_are_refused_on_every_route(host: Any, jwt_mode: Issuer) -> N
     ]
     for role in (READ, TRIAGE):
         for method, path, body in routes:
-            response = host.http(method, path, body, headers=jwt_mode.headers([role]))
+            response = host.http(method, path, body, headers={**jwt_mode.headers([role]), **JSON})
             assert response.status_code == 403, (role, method, path)
             assert _json(response)["error"]["code"] == "forbidden"
     for method, path, body in routes:
-        assert host.http(method, path, body).status_code == 401
+        assert host.http(method, path, body, headers=JSON).status_code == 401
     assert stored_subscriptions() == ["kept"]
     assert open_stores().subscriptions.get("kept").enabled  # type: ignore[union-attr]
     assert host.queue(EVENT_QUEUE).peek_messages() == [], "no test event was queued"
@@ -152,4 +152,4 @@ def test_deliveries_of_an_unknown_subscription_and_bad_top(host: Any) -> None:
     for top in ("0", "201", "x", "²"):
         response = host.http("GET", "/api/subscriptions/known/deliveries", params={"top": top})
         assert response.status_code == 400 and _json(response)["error"]["code"] == "invalid_top", top
-    assert host.http("POST", "/api/subscriptions/nobody/test").status_code == 404
+    assert host.http("POST", "/api/subscriptions/nobody/test", headers=JSON).status_code == 404

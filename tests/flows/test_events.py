@@ -31,6 +31,7 @@ from shared.core.tenants import Tenant
 from shared.flows.events import route_events
 from shared.settings import EVENT_QUEUE
 from tests.pipeline import (
+    JSON,
     cycle,
     deliver_events,
     deliveries,
@@ -101,7 +102,7 @@ def verified(received: Received, secret: str) -> Any:
 def test_a_test_event_is_delivered_signed_and_logged(host: Any, receiver: WebhookReceiver) -> None:
     created = subscribe(host, "psa-tickets", receiver.url("/psa"))
     secret = created["signingSecret"]
-    response = host.http("POST", "/api/subscriptions/psa-tickets/test")
+    response = host.http("POST", "/api/subscriptions/psa-tickets/test", headers=JSON)
     assert response.status_code == 202
     queued = _json(response)
     assert queued["status"] == "queued" and queued["type"] == "drift.subscription.test"
@@ -124,7 +125,7 @@ def test_a_test_event_is_delivered_signed_and_logged(host: Any, receiver: Webhoo
 
 def test_a_redelivered_queue_message_sends_nothing_new(host: Any, receiver: WebhookReceiver) -> None:
     subscribe(host, "dedupe", receiver.url("/once"))
-    host.http("POST", "/api/subscriptions/dedupe/test")
+    host.http("POST", "/api/subscriptions/dedupe/test", headers=JSON)
     [message] = host.queue(EVENT_QUEUE).peek_messages(max_messages=5)
     host.enqueue(EVENT_QUEUE, message.content)  # the queue hands the same message out twice
     assert deliver_events(host) == 2
@@ -140,7 +141,7 @@ def test_a_failing_subscriber_gets_retries_with_doubling_delays_and_the_same_web
 ) -> None:
     secret = subscribe(host, "flaky", receiver.url("/flaky"))["signingSecret"]
     receiver.answer("/flaky", [500, 503, 204])
-    host.http("POST", "/api/subscriptions/flaky/test")
+    host.http("POST", "/api/subscriptions/flaky/test", headers=JSON)
     deliver_events(host)  # the first attempt only: the retry waits for its delay
     [first] = receiver.received("/flaky")
     [logged] = deliveries(host, "flaky")
@@ -193,7 +194,7 @@ def test_the_last_failure_is_failed_and_other_subscribers_and_scans_are_unaffect
 def test_a_redirect_is_a_failed_attempt_and_is_not_followed(host: Any, receiver: WebhookReceiver) -> None:
     receiver.answer("/moved", [Answer(307, {"Location": receiver.url("/elsewhere")})])
     subscribe(host, "moved", receiver.url("/moved"))
-    host.http("POST", "/api/subscriptions/moved/test")
+    host.http("POST", "/api/subscriptions/moved/test", headers=JSON)
     deliver_events(host)
     [logged] = deliveries(host, "moved")
     assert (logged["status"], logged["lastHttpStatus"]) == ("retrying", 307)
@@ -270,7 +271,7 @@ def test_the_secret_is_sealed_at_rest_and_survives_a_replace(host: Any, receiver
     assert secret.encode() not in every_stored_byte(new_tenant_id())
     replaced = host.http("PUT", "/api/subscriptions/sealed", {"url": receiver.url("/sealed-2"), "format": "teams"})
     assert replaced.status_code == 200 and "signingSecret" not in _json(replaced)
-    host.http("POST", "/api/subscriptions/sealed/test")
+    host.http("POST", "/api/subscriptions/sealed/test", headers=JSON)
     deliver_events(host)
     [request] = receiver.received("/sealed-2")
     assert verified(request, secret)["type"] == "message"
@@ -280,7 +281,7 @@ def test_a_secret_sealed_under_another_key_fails_the_delivery_without_retrying(
     host: Any, receiver: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     subscribe(host, "rotated", receiver.url("/rotated"))
-    host.http("POST", "/api/subscriptions/rotated/test")
+    host.http("POST", "/api/subscriptions/rotated/test", headers=JSON)
     monkeypatch.setenv("SECRET_HASH_KEY", "a-new-key-after-rotation")
     deliver_events(host, wait_seconds=2)
     [logged] = deliveries(host, "rotated")
@@ -294,13 +295,13 @@ def test_deleted_and_disabled_subscriptions_get_nothing(host: Any, receiver: Web
     subscribe(host, "paused", receiver.url("/paused"))
     contoso = Tenant(new_tenant_id(), "Contoso Dental", True, [], [], "", "")
     assert route_events(open_stores(), [change(contoso, 1)]) == 2
-    assert host.http("DELETE", "/api/subscriptions/leaving").status_code == 204
+    assert host.http("DELETE", "/api/subscriptions/leaving", headers=JSON).status_code == 204
     host.http("PUT", "/api/subscriptions/paused", {"url": receiver.url("/paused"), "enabled": False})
     assert deliver_events(host) == 2  # both messages consumed, neither sent
     assert receiver.received() == []
     assert host.http("GET", "/api/subscriptions/leaving/deliveries").status_code == 404
     assert deliveries(host, "paused") == []
-    refused = host.http("POST", "/api/subscriptions/paused/test")
+    refused = host.http("POST", "/api/subscriptions/paused/test", headers=JSON)
     assert refused.status_code == 409 and _json(refused)["error"]["code"] == "subscription_disabled"
 
 
