@@ -100,6 +100,14 @@ def assignment_key(target: dict[str, Any]) -> str:
     return key
 
 
+def parse_assignment_key(key: str) -> tuple[str, str | None, str | None, str | None]:
+    """(target type, group id, filter id, filter type) of an `assignment_key`."""
+    target, _, filtered = key.partition("?filter=")
+    kind, _, group = target.partition("/")
+    filter_id, _, filter_type = filtered.rpartition(":") if filtered else ("", "", "")
+    return kind, group or None, filter_id or None, filter_type or None
+
+
 def wrapped_scalar(element: Any) -> str | None:
     """The text of a short scalar held alone in a wrapper object, else None.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from shared.core.contracts.model import HIGH_ALL, PERM_POLICY, FollowUp, PolicyContract, Source
+from shared.core.contracts.model import HIGH_ALL, NAMED_LOCATION, PERM_POLICY, FollowUp, PolicyContract, Source
 
 ENTRA: Final[tuple[PolicyContract, ...]] = (
     PolicyContract(
@@ -22,6 +22,7 @@ ENTRA: Final[tuple[PolicyContract, ...]] = (
         permission=PERM_POLICY,
         has_assignments=False,
         severity={"settings": "high", "removed": "high"},
+        names_kind=NAMED_LOCATION,
     ),
     PolicyContract(
         key="authenticationMethodsPolicy",

@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Final
 
 from shared.core.contracts.model import (
+    ASSIGNMENT_FILTER,
     EXPAND_ASSIGNMENTS,
     PERM_APPS,
     PERM_CONFIG,
     PERM_RBAC,
     PERM_SCRIPTS,
     PERM_SERVICE,
+    SCOPE_TAG,
     CountCheck,
     FollowUp,
     PolicyContract,
@@ -187,6 +189,7 @@ INTUNE: Final[tuple[PolicyContract, ...]] = (
         permission=PERM_CONFIG,
         has_assignments=False,
         volatile_fields=frozenset({"payloads"}),
+        names_kind=ASSIGNMENT_FILTER,
     ),
     PolicyContract(
         key="roleScopeTag",
@@ -197,5 +200,6 @@ INTUNE: Final[tuple[PolicyContract, ...]] = (
         follow_ups=(FollowUp("assignments", "assignments"),),
         volatile_fields=frozenset({"isBuiltIn"}),
         severity={"assignments": "low", "settings": "low"},
+        names_kind=SCOPE_TAG,
     ),
 )

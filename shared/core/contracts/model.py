@@ -17,6 +17,15 @@ PERM_SERVICE: Final = "DeviceManagementServiceConfig.Read.All"
 PERM_SCRIPTS: Final = "DeviceManagementScripts.Read.All"
 PERM_RBAC: Final = "DeviceManagementRBAC.Read.All"
 PERM_POLICY: Final = "Policy.Read.All"
+# Group names for findings in words (`directoryObjects/getByIds`: Microsoft documents no narrower one).
+PERM_DIRECTORY: Final = "Directory.Read.All"
+
+# Kinds of objects that items refer to by id and findings show by name (DESIGN §11).
+GROUP: Final = "group"
+ASSIGNMENT_FILTER: Final = "assignmentFilter"
+SCOPE_TAG: Final = "roleScopeTag"
+NAMED_LOCATION: Final = "namedLocation"
+AUTH_STRENGTH: Final = "authenticationStrength"
 
 # `{definition.id}` in a path template: a (dotted) field of the element the path is built for.
 _TEMPLATE_FIELD: Final = re.compile(r"\{([A-Za-z0-9_.]+)\}")
@@ -95,15 +104,21 @@ class CountCheck:
 
 @dataclass(frozen=True)
 class SettingsLayout:
-    """Where a settings-based type keeps its settings, for alignment by setting (DESIGN §14).
+    """Where a settings-based type keeps its settings: for alignment by setting (DESIGN §14) and for
+    naming them in findings (DESIGN §11).
 
     `collection` names the content array whose elements each hold one setting (keyed like the
-    normaliser keys them: `settingInstance.settingDefinitionId`); `partition` names the fields that
-    must be equal for two policies' settings to meet on one device (platform, technologies).
+    normaliser keys them: `settingInstance.settingDefinitionId`), which is also the navigation its
+    rows are read from (`{item}/{collection}?$expand=settingDefinitions` names the settings of items
+    holding a definition not known yet); `partition` names the fields that must be equal for two
+    policies' settings to meet on one device (platform, technologies); `catalog` is the definition
+    collection read by id for what the rows did not name (`deviceManagement/configurationSettings`;
+    compliance v2 has `deviceManagement/complianceSettings`).
     """
 
     collection: str = "settings"
     partition: tuple[str, ...] = ("platforms", "technologies")
+    catalog: str = "deviceManagement/configurationSettings"
 
 
 @dataclass(frozen=True)
@@ -132,9 +147,12 @@ class PolicyContract:
     script_fields: frozenset[str] = frozenset()
     has_assignments: bool = True
     severity: dict[str, Severity] = field(default_factory=dict)
-    # Settings-based types are aligned setting by setting across all of a tenant's policies; the
-    # others are paired object to object (DESIGN §14).
+    # Settings-based types are aligned setting by setting across all of a tenant's policies, and
+    # their settings named from their definitions; the others are paired object to object (§14).
     settings_layout: SettingsLayout | None = None
+    # The kind of reference this type's objects are the names of (`assignmentFilter` for filters):
+    # other objects refer to them by id, findings show their display names.
+    names_kind: str | None = None
 
     def severity_for(self, change: str) -> Severity:
         """Severity of an added/removed item or of a modified category."""

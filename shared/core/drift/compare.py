@@ -30,17 +30,22 @@ added/removed, a modification's the highest the contract gives any of its catego
 
 Items whose hashes are equal are skipped without a walk; the walk prunes equal subtrees at C speed
 and stays exact about JSON types (see `_changed_keys`).
+
+Each change is also said in words (`label`, `beforeLabel`, `afterLabel`, `unresolved`) by
+`shared.core.drift.labels` from the keys that lead to it (its trail: keys may hold `/`, so a path is
+never split back) and both snapshots' `references`. Words never feed a path, an id or a hash.
 """
 
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from shared.core.canonical import canonical_bytes, canonical_hash, sha256_hex
 from shared.core.contracts import CONTRACTS, PolicyContract, Severity
+from shared.core.drift.labels import ChangeLabeller, ChangeLabels, change_summary
 from shared.core.drift.models import (
     SEVERITY_RANK,
     Category,
@@ -161,6 +166,12 @@ def _join(path: str, key: str) -> str:
     return f"{path}/{key}" if path else key
 
 
+# A change's place as the keys leading to it (its path is these joined by `/`; keys may hold `/`).
+Trail = tuple[str, ...]
+# Words for a change (shared.core.drift.labels.ChangeLabeller): trail, before, after → labels.
+Labeller = Callable[[Trail, Any, Any], ChangeLabels]
+
+
 class _Differ:
     """Walks two normalised values in sorted key order and collects their changes."""
 
@@ -168,24 +179,25 @@ class _Differ:
         self.contract = contract
         # Fields compared as one value (script bodies: a hash and a size are one fact, not two).
         self.atomic = contract.script_fields
-        self.changes: list[Change] = []
+        # (trail, change, raw before, raw after): the raw values are what labels are taken from.
+        self.changes: list[tuple[Trail, Change, Any, Any]] = []
         # The changes weighed in leaves: what best-match pairing minimises.
         self.cost = 0
 
     def content(self, before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
         for key in _changed_keys(sorted(before.keys() | after.keys()), before, after):
             category: Category = "metadata" if key in METADATA_FIELDS or key == self.contract.name_field else "settings"
-            self.field("", key, before.get(key), after.get(key), category, element=False)
+            self.field((), key, before.get(key), after.get(key), category, element=False)
 
-    def field(self, path: str, key: str, before: Any, after: Any, category: Category, element: bool) -> None:
+    def field(self, path: Trail, key: str, before: Any, after: Any, category: Category, element: bool) -> None:
         if key in self.atomic:
             if canonical_bytes(before) != canonical_bytes(after):
-                self.add(_join(path, key), category, before, after)
+                self.add((*path, key), category, before, after)
             return
         # The settingInstance wrapper of a settings-catalog element adds nothing to its name.
-        self.diff(path if element and key == _INSTANCE else _join(path, key), before, after, category)
+        self.diff(path if element and key == _INSTANCE else (*path, key), before, after, category)
 
-    def diff(self, path: str, before: Any, after: Any, category: Category, element: bool = False) -> None:
+    def diff(self, path: Trail, before: Any, after: Any, category: Category, element: bool = False) -> None:
         if before is after:
             return
         if isinstance(before, dict) and isinstance(after, dict):
@@ -202,7 +214,7 @@ class _Differ:
         if isinstance(before, (dict, list)) or isinstance(after, (dict, list)) or not _same_scalar(before, after):
             self.add(path, category, before, after)
 
-    def scalar_set(self, path: str, before: list[Any], after: list[Any], category: Category) -> None:
+    def scalar_set(self, path: Trail, before: list[Any], after: list[Any], category: Category) -> None:
         if len(canonical_bytes(before)) <= MAX_VALUE_BYTES and len(canonical_bytes(after)) <= MAX_VALUE_BYTES:
             self.add(path, category, before, after)
             return
@@ -211,13 +223,13 @@ class _Differ:
         new = {_scalar_identity(v): v for v in after}
         for key in sorted(old.keys() ^ new.keys()):
             value = old[key] if key in old else new[key]
-            self.add(_join(path, _scalar_text(value)), category, old.get(key), new.get(key))
+            self.add((*path, _scalar_text(value)), category, old.get(key), new.get(key))
 
-    def elements(self, path: str, before: list[Any], after: list[Any], category: Category) -> None:
+    def elements(self, path: Trail, before: list[Any], after: list[Any], category: Category) -> None:
         left, left_free = _split_keyed(before)
         right, right_free = _split_keyed(after)
         for key in _changed_keys(sorted(left.keys() | right.keys()), left, right):
-            self.diff(_join(path, key), left.get(key), right.get(key), category, element=True)
+            self.diff((*path, key), left.get(key), right.get(key), category, element=True)
         if not left_free and not right_free:
             return
         pairs = pair_elements(self.contract, left_free, right_free)
@@ -225,11 +237,21 @@ class _Differ:
         for (was, now), label in zip(pairs, labels, strict=True):
             if was is not None and now is not None and canonical_bytes(was) == canonical_bytes(now):
                 continue
-            self.diff(_join(path, label) if label else path, was, now, category, element=True)
+            self.diff((*path, label) if label else path, was, now, category, element=True)
 
-    def add(self, path: str, category: Category, before: Any, after: Any) -> None:
+    def add(self, path: Trail, category: Category, before: Any, after: Any) -> None:
         self.cost += max(_leaves(before), _leaves(after), 1)
-        self.changes.append(Change(path=path, category=category, before=safe_value(before), after=safe_value(after)))
+        change = Change(
+            path="/".join(path),
+            category=category,
+            before=safe_value(before),
+            after=safe_value(after),
+            label="",
+            beforeLabel=None,
+            afterLabel=None,
+            unresolved=[],
+        )
+        self.changes.append((path, change, before, after))
 
 
 def _leaves(value: Any) -> int:
@@ -265,7 +287,7 @@ _ANY_PAIRS: Final = 40_000
 
 def _pair_cost(contract: PolicyContract, before: Any, after: Any) -> int:
     differ = _Differ(contract)
-    differ.diff("", before, after, "settings", element=True)
+    differ.diff((), before, after, "settings", element=True)
     return differ.cost
 
 
@@ -466,16 +488,33 @@ def _facets(element: Any) -> dict[str, str]:
     return out
 
 
-def compare_items(contract: PolicyContract, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
-    """The changes between two normalised versions of one item, sorted by path."""
+def compare_items(
+    contract: PolicyContract,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    labeller: Labeller | None = None,
+) -> list[Change]:
+    """The changes between two normalised versions of one item, sorted by path, each in words
+    (`labeller`; without one, each change's label is its path)."""
     differ = _Differ(contract)
     differ.content(before.get("content") or {}, after.get("content") or {})
     old = {ASSIGNMENTS: before.get(ASSIGNMENTS) or []}
     new = {ASSIGNMENTS: after.get(ASSIGNMENTS) or []}
     if _changed_keys([ASSIGNMENTS], old, new):
-        differ.diff(ASSIGNMENTS, old[ASSIGNMENTS], new[ASSIGNMENTS], "assignments")
+        differ.diff((ASSIGNMENTS,), old[ASSIGNMENTS], new[ASSIGNMENTS], "assignments")
     # Stable sort: changes sharing a path (only with '/' inside keys) keep their deterministic walk order.
-    return sorted(differ.changes, key=lambda change: change["path"])
+    ordered = sorted(differ.changes, key=lambda entry: entry[1]["path"])
+    for trail, change, was, now in ordered:
+        # Words come from the values as compared, not from a long one cut to its hash.
+        if labeller is None:
+            change["label"] = change["path"]
+            continue
+        words = labeller(trail, was, now)
+        change["label"] = words["label"]
+        change["beforeLabel"] = words["beforeLabel"]
+        change["afterLabel"] = words["afterLabel"]
+        change["unresolved"] = words["unresolved"]
+    return [change for _, change, _, _ in ordered]
 
 
 def modification_severity(contract: PolicyContract, changes: Iterable[Change]) -> Severity:
@@ -538,6 +577,7 @@ class _Run:
             displayName=str(item.get("displayName") or subject),
             changeType=change_type,
             categories=sorted({change["category"] for change in changes}),
+            changeSummary=change_summary(changes),
             severity=severity,
             changes=changes,
             contentHash=str(item["hash"]),
@@ -547,7 +587,11 @@ class _Run:
 
 
 def _compare_type(
-    run: _Run, contract: PolicyContract, before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]
+    run: _Run,
+    contract: PolicyContract,
+    before: Iterable[Mapping[str, Any]],
+    after: Iterable[Mapping[str, Any]],
+    labeller: Labeller,
 ) -> list[FindingDraft]:
     old, new = _index(before), _index(after)
     drafts: list[FindingDraft] = []
@@ -559,7 +603,7 @@ def _compare_type(
             drafts.append(run.draft(contract, was, "removed", [], contract.severity_for("removed")))
         elif was is not None and now is not None and was["hash"] != now["hash"]:
             # Equal hashes mean equal content: the deep walk is only paid for items that changed.
-            changes = compare_items(contract, was, now)
+            changes = compare_items(contract, was, now, labeller)
             if changes:
                 drafts.append(run.draft(contract, now, "modified", changes, modification_severity(contract, changes)))
     return drafts
@@ -583,6 +627,8 @@ def compare_snapshots(baseline: Mapping[str, Any], current: Mapping[str, Any], t
     run = _Run(tenant_id, scope, _require(baseline, "runId"), _require(current, "runId"))
     old_types: Mapping[str, Any] = baseline.get("types") or {}
     new_types: Mapping[str, Any] = current.get("types") or {}
+    # Snapshots written before references existed have none: their changes read with ids.
+    old_refs, new_refs = baseline.get("references"), current.get("references")
     names = set(old_types) | set(new_types) | set(baseline.get("selection") or []) | set(current.get("selection") or [])
     findings: list[FindingDraft] = []
     covered: list[str] = []
@@ -594,7 +640,9 @@ def compare_snapshots(baseline: Mapping[str, Any], current: Mapping[str, Any], t
             not_covered.append(NotCovered(policyType=policy_type, errorCode=code or "invalid_type_entry"))
             continue
         covered.append(policy_type)
-        findings.extend(_compare_type(run, CONTRACTS[policy_type], was.get("items") or [], now.get("items") or []))
+        contract = CONTRACTS[policy_type]
+        labeller = ChangeLabeller(contract, old_refs, new_refs)
+        findings.extend(_compare_type(run, contract, was.get("items") or [], now.get("items") or [], labeller))
     findings.sort(key=lambda f: (f["policyType"], f["subjectId"], f["changeType"]))
     return Comparison(
         tenant_id=tenant_id,

@@ -103,6 +103,7 @@ def _state(content: Mapping[str, Any], lifecycle: Mapping[str, Any], mode: Basel
         displayName=str(content.get("displayName") or content["subjectId"]),
         changeType=content["changeType"],
         categories=list(content.get("categories") or []),
+        changeSummary=_opt(content.get("changeSummary")),
         severity=content["severity"],
         changes=list(content.get("changes") or []),
         contentHash=str(content.get("contentHash") or ""),

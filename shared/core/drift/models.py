@@ -20,18 +20,26 @@ SEVERITIES: Final[tuple[Severity, ...]] = ("high", "low", "medium")
 SEVERITY_RANK: Final[dict[str, int]] = {"low": 0, "medium": 1, "high": 2}
 # The fields of a finding in a list (the API's list shape, the stored head, the table projection).
 LIST_FIELDS: Final[tuple[str, ...]] = (
-    "id", "policyType", "subjectId", "displayName", "changeType", "categories", "severity", "status",
-    "baselineRunId", "currentRunId", "firstSeenRunId", "lastSeenRunId", "firstSeenAt", "lastSeenAt",
+    "id", "policyType", "subjectId", "displayName", "changeType", "categories", "changeSummary", "severity",
+    "status", "baselineRunId", "currentRunId", "firstSeenRunId", "lastSeenRunId", "firstSeenAt", "lastSeenAt",
 )  # fmt: skip
 
 
 class Change(TypedDict):
-    """One difference inside a modified item; `before`/`after` are None when absent on that side."""
+    """One difference inside a modified item; `before`/`after` are None when absent on that side.
+
+    `label`, `beforeLabel`, `afterLabel` and `unresolved` say the same in words (DESIGN §11, see
+    `shared.core.drift.labels`); the raw fields never depend on them.
+    """
 
     path: str
     category: Category
     before: Any
     after: Any
+    label: str
+    beforeLabel: str | None
+    afterLabel: str | None
+    unresolved: list[str]
 
 
 class FindingDraft(TypedDict):
@@ -45,6 +53,8 @@ class FindingDraft(TypedDict):
     displayName: str
     changeType: ChangeType
     categories: list[Category]
+    # What changed in words, for lists: the first change's label and how many more (None: no changes).
+    changeSummary: str | None
     severity: Severity
     changes: list[Change]
     contentHash: str

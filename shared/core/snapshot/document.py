@@ -1,14 +1,19 @@
-"""The snapshot document (schema v1): built from a scan's type results, serialised deterministically (pure)."""
+"""The snapshot document (schema v1): built from a scan's type results, serialised deterministically (pure).
+
+`references` (the names findings show, `shared.core.references`) sits beside `types`, never inside an
+item: it feeds no item hash, so a renamed group changes no item.
+"""
 
 from __future__ import annotations
 
 import gzip
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from shared.core.canonical import canonical_bytes
 from shared.core.normalise import Item
+from shared.core.references import empty_references
 
 SCHEMA_VERSION: Final = 1
 
@@ -47,8 +52,9 @@ def build_snapshot(
     started_at: str,
     finished_at: str,
     results: Sequence[TypeResult],
+    references: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The snapshot document of one run."""
+    """The snapshot document of one run; `references` is the run's section of names (empty: none)."""
     types: dict[str, Any] = {}
     for result in sorted(results, key=lambda r: r.policy_type):
         types[result.policy_type] = {
@@ -67,6 +73,7 @@ def build_snapshot(
         "status": run_status(results),
         "startedAt": started_at,
         "finishedAt": finished_at,
+        "references": dict(references) if references is not None else empty_references(),
         "types": types,
     }
 

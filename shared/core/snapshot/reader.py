@@ -202,6 +202,8 @@ def scan_snapshot(data: bytes, keep: KeepItem | None = None) -> tuple[dict[str, 
         )
     if missing:
         raise SnapshotError("snapshot_invalid", f"snapshot lacks {', '.join(missing)}")
+    if not isinstance(document.get("references", {}), dict):
+        raise SnapshotError("snapshot_invalid", "references is not an object")
     return document, index
 
 

@@ -184,6 +184,7 @@ def snapshot(
     failed: Mapping[str, str] | None = None,
     tenant: str = TENANT,
     key: bytes | None = KEY,
+    references: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The snapshot document of run `n` holding the given raw objects, normalised as a scan does."""
     types: dict[str, Any] = {}
@@ -201,7 +202,7 @@ def snapshot(
     selection = sorted(types)
     statuses = {entry["status"] for entry in types.values()}
     status = "completed" if statuses == {"complete"} else "failed" if statuses == {"failed"} else "partial"
-    return {
+    document: dict[str, Any] = {
         "schemaVersion": 1,
         "tenantId": tenant,
         "runId": run_id(n),
@@ -212,6 +213,17 @@ def snapshot(
         "finishedAt": finished_at(n),
         "types": types,
     }
+    if references is not None:
+        document["references"] = dict(references)
+    return document
+
+
+RAW_FIELDS = ("path", "category", "before", "after")
+
+
+def raw(changes: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Changes without their words: what the comparison found, as raw paths and values."""
+    return [{k: c[k] for k in RAW_FIELDS} for c in changes]
 
 
 def compare(baseline: dict[str, Any], current: dict[str, Any]) -> Comparison:

@@ -15,7 +15,7 @@ from shared.core.contracts import CONTRACTS
 from shared.core.drift import compare_items
 from shared.core.drift.compare import pair_elements
 from shared.core.normalise import normalise_item
-from tests.core.drift.fixtures import KEY, STRING
+from tests.core.drift.fixtures import KEY, STRING, raw
 
 SC = CONTRACTS["settingsCatalogPolicy"]
 NS = "#microsoft.graph.deviceManagementConfiguration"
@@ -83,7 +83,7 @@ def _rule(name: str, port: str, enabled: str = "1", direction: str = "out") -> l
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
     was, now = normalise_item(SC, before, KEY), normalise_item(SC, after, KEY)
-    return [dict(c) for c in compare_items(SC, was, now)]
+    return raw(compare_items(SC, was, now))
 
 
 def test_one_changed_asr_rule_is_one_change_naming_the_rule_with_its_own_values() -> None:

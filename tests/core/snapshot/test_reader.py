@@ -87,3 +87,25 @@ def test_a_truncated_snapshot_is_corrupt() -> None:
     with pytest.raises(SnapshotError) as error:
         scan_snapshot(data[: len(data) // 2])
     assert error.value.code == "snapshot_corrupt"
+
+
+def test_references_are_read_beside_stubbed_items_and_older_snapshots_without_them_still_read() -> None:
+    references = {
+        "names": {"group": {"g1": "Pilot devices"}},
+        "settingDefinitions": {"d": {"displayName": "D", "options": {}, "parentId": None}},
+        "unresolved": {},
+        "errors": {},
+    }
+    data = encode_snapshot({**_doc({"a": 1, "b": 2}), "references": references})
+    document, _ = scan_snapshot(data, keep=lambda _t, _i: False)
+    assert document["references"] == references
+    assert all(set(i) == {"id", "hash", "displayName"} for i in document["types"]["namedLocation"]["items"])
+    older, _ = scan_snapshot(encode_snapshot(_doc({"a": 1})))
+    assert "references" not in older and older["schemaVersion"] == 1
+
+
+def test_references_that_are_not_an_object_make_the_snapshot_invalid() -> None:
+    data = encode_snapshot({**_doc({"a": 1}), "references": ["not", "an", "object"]})
+    with pytest.raises(SnapshotError) as error:
+        scan_snapshot(data)
+    assert error.value.code == "snapshot_invalid"
