@@ -63,6 +63,7 @@ var tableSuffixes = [
   'alignments'
   'subscriptions'
   'deliveries'
+  'definitions'
 ]
 
 var queueNames = [

@@ -7,16 +7,19 @@ import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from shared import settings
 from shared.core.clock import now_iso
 from shared.core.messages import ScanRequest, parse_scan_message
+from shared.core.references import CachedDefinition, DefinitionKey
 from shared.core.scope import scope_key
 from shared.core.snapshot import TypeResult, build_snapshot, decode_snapshot, encode_snapshot, snapshot_path
 from shared.core.tenants import Tenant
 from shared.errors import ScanBusyError, SettingsError, SnapshotError
 from shared.graph.client import GraphClient, build_graph_client
+from shared.graph.names import ResolvedReferences, resolve_references
 from shared.graph.policies import read_tenant
 from shared.storage.stores import Stores
 
@@ -66,9 +69,16 @@ def secret_hash_key(env: Mapping[str, str] | None = None) -> bytes | None:
     return value.encode("utf-8") if value else None
 
 
-async def _scan_graph(client: GraphClient, selection: list[str], secret_key: bytes | None) -> list[TypeResult]:
+async def _scan_graph(
+    client: GraphClient,
+    selection: list[str],
+    secret_key: bytes | None,
+    definitions: Mapping[DefinitionKey, CachedDefinition],
+) -> tuple[list[TypeResult], ResolvedReferences]:
+    """Every selected type, then the names their items refer to (DESIGN §11), on one client and budget."""
     try:
-        return await read_tenant(client, selection, secret_key)
+        results = await read_tenant(client, selection, secret_key)
+        return results, await resolve_references(client, results, definitions, datetime.now(UTC))
     finally:
         await client.close()
 
@@ -136,14 +146,20 @@ async def _scan_locked(
         stores.runs.finish(request.tenant_id, request.run_id, "failed", now_iso(), {}, exc.code)
         return ScanOutcome(request.run_id, "scanned", "failed")
 
+    # Setting definitions read in earlier runs: an unchanged tenant reads none again.
+    cached = stores.definitions.load(request.tenant_id)
     renewer = asyncio.create_task(_renew_forever(stores, request, scope))
     try:
-        results = await _scan_graph(client, tenant.selection, key)
+        results, resolved = await _scan_graph(client, tenant.selection, key, cached)
     finally:
         renewer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await renewer
-    document = build_snapshot(request.tenant_id, request.run_id, scope, tenant.selection, started, now_iso(), results)
+    if resolved.fetched:
+        stores.definitions.save(request.tenant_id, resolved.fetched, now_iso())
+    document = build_snapshot(
+        request.tenant_id, request.run_id, scope, tenant.selection, started, now_iso(), results, resolved.references
+    )
     if not stores.snapshots.create(name, encode_snapshot(document)):
         # Lost a race with another attempt of the same run: its snapshot is the run's snapshot.
         stored = stores.snapshots.read(name)

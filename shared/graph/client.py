@@ -114,16 +114,11 @@ class GraphClient:
 
     async def get(self, url: str) -> Any:
         """GET a JSON document; any failure raises GraphError with a stable code."""
-        response = await self._send(Method.GET, url)
-        if response.status >= 400:
-            raise GraphError(
-                error_code_for(response.status),
-                f"GET failed with {response.status} {graph_error_detail(response.body)}".strip(),
-                response.status,
-            )
-        if not isinstance(response.body, dict):
-            raise GraphError("invalid_response", "Graph returned a body that is not a JSON object", response.status)
-        return response.body
+        return _document(await self._send(Method.GET, url), "GET")
+
+    async def post(self, url: str, body: Any) -> dict[str, Any]:
+        """POST a JSON body to a Graph action that only reads (`directoryObjects/getByIds`)."""
+        return _document(await self._send(Method.POST, url, json.dumps(body).encode()), "POST")
 
     async def get_collection(self, url: str, first_page: Any | None = None) -> list[dict[str, Any]]:
         """Every element of a collection, following @odata.nextLink verbatim to the end."""
@@ -206,6 +201,19 @@ class GraphClient:
     async def close(self) -> None:
         """Release the HTTP connections."""
         await self._http.aclose()
+
+
+def _document(response: GraphResponse, verb: str) -> dict[str, Any]:
+    """The JSON object of a successful reply; GraphError with a stable code otherwise."""
+    if response.status >= 400:
+        raise GraphError(
+            error_code_for(response.status),
+            f"{verb} failed with {response.status} {graph_error_detail(response.body)}".strip(),
+            response.status,
+        )
+    if not isinstance(response.body, dict):
+        raise GraphError("invalid_response", "Graph returned a body that is not a JSON object", response.status)
+    return response.body
 
 
 def _parse(content: bytes) -> Any:

@@ -11,6 +11,7 @@ from shared.storage.alignments import AlignmentStore
 from shared.storage.assignments import AssignmentStore
 from shared.storage.baselines import BaselineStore
 from shared.storage.clients import StorageClients, StorageConfig
+from shared.storage.definitions import DefinitionStore
 from shared.storage.deliveries import DeliveryLog
 from shared.storage.eventqueue import EventQueue
 from shared.storage.findings import FindingStore
@@ -85,6 +86,10 @@ class Stores:
     @cached_property
     def event_queue(self) -> EventQueue:
         return EventQueue(self.clients)
+
+    @cached_property
+    def definitions(self) -> DefinitionStore:
+        return DefinitionStore(self.clients)
 
 
 _current: Stores | None = None

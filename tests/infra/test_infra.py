@@ -59,6 +59,7 @@ EXPECTED_TABLES = {
     "driftalignments",
     "driftsubscriptions",
     "driftdeliveries",
+    "driftdefinitions",
 }
 # Settings the platform reads rather than the app: allowed in Bicep without a catalogue entry.
 PLATFORM_SETTINGS = {
