@@ -66,12 +66,16 @@ class CollectionSpec:
     uncounted_when_cut: tuple[str, str] | None = None
     """Strict mode: (count property, navigation): a list item whose expanded navigation was cut short
     comes without the count (the reader must read the item by id for it)."""
+    setting_definitions: str | None = None
+    """The catalogue (a bucket) whose definitions `settings(…)/settingDefinitions` expands: the
+    definition of every instance a setting row holds, nested children included."""
 
     def nav(self, name: str) -> Nav | None:
         return next((n for n in self.navs if n.name == name), None)
 
 
 ASSIGNMENTS = Nav("assignments", entity_type="assignment")
+SETTING_DEFINITIONS = Nav("settingDefinitions", entity_type="deviceManagementConfigurationSettingDefinition")
 
 _SPECS: tuple[CollectionSpec, ...] = (
     CollectionSpec(
@@ -80,13 +84,25 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.deviceManagementConfigurationPolicy",
         BETA_ONLY,
         navs=(
-            Nav("settings", page_size=SETTINGS_CATALOG_PAGE_SIZE, max_top=SETTINGS_CATALOG_PAGE_SIZE),
+            Nav(
+                "settings",
+                page_size=SETTINGS_CATALOG_PAGE_SIZE,
+                max_top=SETTINGS_CATALOG_PAGE_SIZE,
+                children=(SETTING_DEFINITIONS,),
+            ),
             ASSIGNMENTS,
         ),
         page_size=SETTINGS_CATALOG_PAGE_SIZE,
         max_top=SETTINGS_CATALOG_PAGE_SIZE,
         count_and_tips=True,
         uncounted_when_cut=("settingCount", "settings"),
+        setting_definitions="deviceManagement/configurationSettings",
+    ),
+    CollectionSpec(
+        "deviceManagement/configurationSettings",
+        None,
+        "microsoft.graph.deviceManagementConfigurationSettingDefinition",
+        BETA_ONLY,
     ),
     CollectionSpec(
         "deviceManagement/deviceConfigurations",

@@ -14,6 +14,7 @@ from devtools.graphsim.gen_apps import AppBuilders
 from devtools.graphsim.gen_base import Obj
 from devtools.graphsim.gen_devices import DeviceBuilders, admx_catalog
 from devtools.graphsim.gen_entra import EntraBuilders
+from devtools.graphsim.setting_definitions import SETTING_DEFINITIONS_BUCKET, definition_catalog
 from devtools.graphsim.store import GROUP_POLICY_DEFINITIONS, SimTenant
 
 DEFAULT_MIX: dict[str, float] = {
@@ -40,6 +41,8 @@ DEFAULT_MIX: dict[str, float] = {
 }
 
 SINGLETONS = frozenset({"authenticationMethodsPolicy"})
+# Microsoft's settings catalogue is the same in every tenant: built once per process.
+_SETTING_CATALOG = definition_catalog()
 
 
 def allocate(size: int, mix: dict[str, float] | None = None) -> dict[str, int]:
@@ -84,6 +87,8 @@ class _Generator(DeviceBuilders, AppBuilders, EntraBuilders):
         self.build_groups()
         for definition in admx_catalog():
             self.t.add_catalog_object(GROUP_POLICY_DEFINITIONS, definition)
+        for definition in _SETTING_CATALOG:
+            self.t.add_catalog_object(SETTING_DEFINITIONS_BUCKET, definition)
         order: list[tuple[str, Callable[[int], Obj]]] = [
             ("roleScopeTag", self.role_scope_tag),
             ("assignmentFilter", self.assignment_filter),

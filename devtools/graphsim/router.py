@@ -33,6 +33,7 @@ from devtools.graphsim.odata import (
     expand_depth,
     parse_query,
 )
+from devtools.graphsim.setting_definitions import instance_definition_ids
 from devtools.graphsim.store import GROUPS_BUCKET, Obj, SimTenant
 
 JSON_CONTENT_TYPE = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
@@ -51,6 +52,8 @@ ERROR_CODES: dict[int, str] = {
     504: "GatewayTimeout",
 }
 MAX_GET_BY_IDS = 1000
+_AUGMENTED_KEPT = 512
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass
@@ -160,6 +163,7 @@ class Router:
     def __init__(self, codec: SkipTokenCodec, strict: bool = True) -> None:
         self.codec = codec
         self.strict = strict
+        self._augmented: dict[tuple[int, int], tuple[Obj, Obj]] = {}
 
     # -- entry point ----------------------------------------------------------------------------
 
@@ -200,8 +204,11 @@ class Router:
             return self._walk(obj, spec.navs, tail, opts, ctx, version, spec.path, path_no_query, spec)
         if spec.virtual:
             return self._managed_app_policies(tenant, tail, opts, ctx, version, spec, path_no_query)
+        expands_definitions = spec.setting_definitions is not None and _mentions(opts.expand, "settingDefinitions")
         if not tail:
             items = tenant.snapshot(spec.path)
+            if expands_definitions:
+                items = [self._with_setting_definitions(tenant, spec, item) for item in items]
             return self._collection(
                 items, spec.navs, opts, ctx, version, spec.path, path_no_query, spec.page_size, spec.max_top, spec
             )
@@ -209,10 +216,37 @@ class Router:
         obj = tenant.lookup(spec.path, object_id)
         if obj is None:
             self._not_found(spec, object_id, rest)
+        if expands_definitions:
+            obj = self._with_setting_definitions(tenant, spec, obj)
         self_path = f"{spec.path}('{object_id}')"
         if len(tail) == 1:
             return self._entity(obj, spec.navs, opts, ctx, version, spec.path, self_path, spec, detail=True)
         return self._walk(obj, spec.navs, tail[1:], opts, ctx, version, self_path, path_no_query, spec)
+
+    def _with_setting_definitions(self, tenant: SimTenant, spec: CollectionSpec, obj: Obj) -> Obj:
+        """A copy whose setting rows carry `settingDefinitions`: the catalogue's definition of every
+        instance in the row, nested children included (computed, never stored).
+
+        Kept per stored object (they are replaced, never changed in place) and catalogue version, so
+        paging through a policy of thousands of settings does not recompute them for every page.
+        """
+        rows = obj.get("settings")
+        catalog = spec.setting_definitions
+        if catalog is None or not isinstance(rows, list):
+            return obj
+        key = (id(obj), tenant.catalog_version)
+        cached = self._augmented.get(key)
+        if cached is not None and cached[0] is obj:
+            return cached[1]
+        out = dict(obj)
+        out["settings"] = []
+        for row in rows:
+            found = [tenant.lookup(catalog, i) for i in instance_definition_ids(row.get("settingInstance"))]
+            out["settings"].append({**row, "settingDefinitions": [d for d in found if d is not None]})
+        if len(self._augmented) >= _AUGMENTED_KEPT:
+            self._augmented.pop(next(iter(self._augmented)), None)
+        self._augmented[key] = (obj, out)
+        return out
 
     # -- resolution -----------------------------------------------------------------------------
 
@@ -530,6 +564,12 @@ class Router:
             raise GraphError(
                 400, f"Too many identifiers in the request: maximum is {MAX_GET_BY_IDS}.", "Request_BadRequest"
             )
+        if self.strict:
+            # The directory refuses anything that is not an object id (Conditional Access's "All",
+            # an authentication method target's "all_users") instead of skipping it.
+            bad = next((i for i in ids if not _GUID.fullmatch(i)), None)
+            if bad is not None:
+                raise GraphError(400, f"Invalid object identifier '{bad}'.", "Request_BadRequest")
         types = body.get("types")
         if types is not None and not (isinstance(types, list) and all(isinstance(t, str) for t in types)):
             raise GraphError(400, "Invalid request: 'types' must be a list of strings.", "Request_BadRequest")
@@ -543,6 +583,11 @@ class Router:
         return SimResponse(
             200, {"@odata.context": f"{ctx.origin}/{version}/$metadata#directoryObjects", "value": found}
         )
+
+
+def _mentions(expand: ExpandTree, name: str) -> bool:
+    """True when `$expand` names `name` at any depth."""
+    return any(key == name or _mentions(sub, name) for key, sub in expand.items())
 
 
 _NO_DETAIL = CollectionSpec("", None, "", frozenset(), page_size=DEFAULT_PAGE_SIZE, max_top=MAX_TOP)

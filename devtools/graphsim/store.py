@@ -110,6 +110,8 @@ class SimTenant:
         self._rng = random.Random(f"mutations:{seed}:{name}")
         self._secret_seq = 0
         self._marker_seq = 0
+        self.catalog_version = 0
+        """Bumped whenever a catalogue object (ADMX or settings catalog definition) changes."""
 
     def __repr__(self) -> str:
         return f"SimTenant(name={self.name!r}, tenant_id={self.tenant_id!r}, objects={self.size})"
@@ -301,6 +303,7 @@ class SimTenant:
             raise ValueError(f"{bucket} holds policies: use add()")
         with self._lock:
             self._buckets[bucket][str(obj["id"])] = copy.deepcopy(obj)
+            self.catalog_version += 1
 
     def delete_group(self, group_id: str) -> None:
         """Delete a group; assignments that reference it keep the now dangling id."""

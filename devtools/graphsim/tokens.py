@@ -50,7 +50,7 @@ def make_token(
         "DeviceManagementScripts.Read.All",
         "DeviceManagementRBAC.Read.All",
         "Policy.Read.All",
-        "Group.Read.All",
+        "Directory.Read.All",
     ),
 ) -> str:
     """A bearer token the simulator accepts for ``tenant_id`` (``expires_in=None``: never expires)."""

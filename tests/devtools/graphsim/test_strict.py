@@ -153,3 +153,19 @@ def test_strict_answers_hold_inside_batch(client: GraphClient, tenant: SimTenant
     replies = {r["id"]: r for r in client.post("/beta/$batch", {"requests": requests}).json()["responses"]}
     assert replies["1"]["status"] == 400
     assert replies["2"]["status"] == 200 and all(t["assignments"] == [] for t in replies["2"]["body"]["value"])
+
+
+def test_get_by_ids_refuses_anything_that_is_not_an_object_id(
+    client: GraphClient, lenient: GraphClient, tenant: SimTenant
+) -> None:
+    # Conditional Access puts "All" where group ids go and authentication methods "all_users": the
+    # directory refuses the whole call for one of them rather than skipping it.
+    group = tenant.groups()[0]["id"]
+    body = {"ids": [group, "all_users"], "types": ["group"]}
+    refused = client.post("/v1.0/directoryObjects/getByIds", body)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "Request_BadRequest" and "all_users" in refused.json()["error"]["message"]
+    assert [g["id"] for g in lenient.post("/v1.0/directoryObjects/getByIds", body).json()["value"]] == [group]
+    assert [g["id"] for g in client.post("/v1.0/directoryObjects/getByIds", {"ids": [group]}).json()["value"]] == [
+        group
+    ]
