@@ -31,6 +31,7 @@ from typing import Any
 
 from shared.core.contracts import CONTRACTS, PolicyContract
 from shared.core.contracts.model import template_fields
+from shared.core.references import NAME_SELECT, SETTING_ROWS_QUERY
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTRACT = Path(__file__).resolve().parent / "graph_metadata.json"
@@ -229,6 +230,15 @@ def contract_requests(contract: PolicyContract) -> Iterator[Request]:
         yield from follow(owner, contract.follow_ups)
     for _, target in contract.detail_collection_by_type:
         yield Request(key, f"{target}/{KEY}", contract.detail_expand_for_subtype, "subtype detail")
+    # Names for findings in words (shared/graph/names.py).
+    layout = contract.settings_layout
+    if layout is not None:
+        for owner in owner_paths(contract):
+            yield Request(key, f"{owner}/{layout.collection}", SETTING_ROWS_QUERY, "setting definitions")
+        yield Request(key, f"{layout.catalog}/{KEY}", "", "setting definition by id")
+    if contract.names_kind is not None:
+        for source in contract.sources:
+            yield Request(key, source.path, NAME_SELECT, "names listed alone")
 
 
 def parse_options(query: str) -> dict[str, str]:
@@ -307,7 +317,7 @@ def used_versions() -> dict[str, list[PolicyContract]]:
     return out
 
 
-def select_types(version: Version, contracts: list[PolicyContract]) -> set[str]:
+def select_types(version: Version, contracts: list[PolicyContract], name: str) -> set[str]:
     """What the extract keeps of a version: roots, every type on a contract's paths, their closure."""
     keep: set[str] = set()
     for root in version.roots.values():
@@ -317,7 +327,35 @@ def select_types(version: Version, contracts: list[PolicyContract]) -> set[str]:
         keep |= version.closure(reached)
         for request in contract_requests(contract):
             keep |= set(path_types(version, request.path))
+    keep |= simulator_types(version, name)
     return {name for name in keep if name in version.types}
+
+
+def simulator_types(version: Version, name: str) -> set[str]:
+    """Types (with their bases) the simulator serves in a version beyond what the contracts read,
+    such as a navigation no contract asks for any more: its conformance test checks them."""
+    from devtools.graphsim.catalog import COLLECTIONS, Nav
+
+    keep: set[str] = set()
+
+    def walk(type_name: str, navs: tuple[Nav, ...]) -> None:
+        keep.update(version.lineage(type_name))
+        for nav in navs:
+            target = version.navigation(type_name, nav.name)
+            if target is not None:
+                walk(element_type(target), nav.children)
+
+    for spec in COLLECTIONS.values():
+        if spec.virtual or name not in spec.versions:
+            continue
+        path = spec.path if spec.singleton else f"{spec.path}/{KEY}"
+        try:
+            type_name = version.resolve(path)
+        except KeyError:
+            continue
+        keep.update(path_types(version, path))
+        walk(type_name, spec.navs)
+    return keep
 
 
 def path_types(version: Version, path: str) -> list[str]:
@@ -482,7 +520,7 @@ def build(metadata: Path, sdk: Path) -> dict[str, Any]:
     }
     for name, contracts in sorted(used_versions().items()):
         version = loaded[name]
-        out["versions"][name] = version.to_json(select_types(version, contracts))
+        out["versions"][name] = version.to_json(select_types(version, contracts, name))
     return out
 
 

@@ -41,6 +41,7 @@ NOT_SECRET: dict[str, str] = {
     "fileVaultInstitutionalRecoveryKeyCertificateFileName": "a file name",
     "fileVaultPersonalRecoveryKeyHelpMessage": "help text shown to users",
     "key": "the name half of a key/value pair",
+    "keywords": "search words of a setting definition (Microsoft's catalogue, read for names only)",
     "modeCredentialUsed": "which credential mode is used, not the credential",
     "passwordChangeUrl": "a URL",
     "passwordFormatString": "a username/password format template, not a password",
@@ -197,3 +198,35 @@ def test_the_extract_agrees_with_microsofts_files() -> None:
         missing_tool(f"Microsoft's Graph metadata is not at {METADATA_DIR}: the extract cannot be re-checked")
     assert EXTRACT.is_file()
     assert recheck(EXTRACTED, METADATA_DIR) == []
+
+
+def test_the_simulators_setting_definitions_have_only_members_of_their_types() -> None:
+    # What `settings?$expand=settingDefinitions` and `configurationSettings/{id}` serve: Graph's shapes.
+    from devtools.graphsim.setting_definitions import definition_catalog
+
+    beta = EXTRACTED["beta"]
+
+    def check(node: dict[str, object], type_name: str, where: str) -> None:
+        declared = str(node.get("@odata.type", "")).removeprefix("#microsoft.graph.") or type_name
+        assert type_name in beta.lineage(declared), (where, declared, type_name)
+        for key, value in node.items():
+            if key == "@odata.type":
+                continue
+            ref = beta.member(declared, key)
+            assert ref is not None, f"{where}: {key} is not a member of {declared}"
+            inner = element_type(ref)
+            for element in value if isinstance(value, list) else [value]:
+                if isinstance(element, dict) and inner in beta.types:
+                    check(element, inner, f"{where}.{key}")
+
+    catalog = definition_catalog()
+    assert catalog
+    for definition in catalog:
+        check(definition, "deviceManagementConfigurationSettingDefinition", str(definition["id"]))
+
+
+def test_group_names_come_from_a_v1_action_and_property_that_exist() -> None:
+    v1 = EXTRACTED["v1.0"]
+    assert v1.roots["directoryObjects"] == "Collection(directoryObject)"
+    assert v1.member("group", "displayName") == "Edm.String"
+    assert "directoryObject" in v1.lineage("group")
