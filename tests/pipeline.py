@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import function_app
@@ -137,3 +138,32 @@ def summary(tenant_id: str) -> dict[str, Any]:
     record = open_stores().summaries.get(tenant_id)
     assert record is not None, "no summary"
     return record.summary
+
+
+def cycle_completed(host: LocalHost, tenant_id: str) -> str:
+    """One scheduled cycle; the tenant's latest run must have completed: its id."""
+    cycle(host)
+    latest = runs(host, tenant_id)[0]
+    assert latest["status"] == "completed", latest
+    return str(latest["runId"])
+
+
+def drift_after(host: LocalHost, tenant_id: str, types: list[str], change: Callable[[], None]) -> list[dict[str, Any]]:
+    """Register the tenant for `types`, scan, make one change, scan again: the findings (both runs completed)."""
+    register(host, tenant_id, policyTypes=types)
+    cycle_completed(host, tenant_id)
+    change()
+    cycle_completed(host, tenant_id)
+    return findings(tenant_id)
+
+
+def admx_text_value(sim_tenant: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """An administrative template of the simulated tenant, one of its definition values and that
+    value's text presentation value."""
+    return next(
+        (config, value, presentation)
+        for config in sim_tenant.objects("groupPolicyConfiguration")
+        for value in config["definitionValues"]
+        for presentation in value["presentationValues"]
+        if presentation["@odata.type"].endswith("Text")
+    )

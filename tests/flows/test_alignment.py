@@ -14,6 +14,7 @@ import pytest
 
 from devtools.azurite import Azurite
 from devtools.graphsim import clone_tenant, generate_tenant
+from devtools.graphsim.setting_names import lookup
 from devtools.graphsim.store import SimTenant
 from devtools.host import LocalHost
 from shared.core.alignment.template import compared_values
@@ -202,6 +203,10 @@ def test_each_edit_gives_exactly_its_deviation_and_fixing_one_removes_it(world: 
     assert by_path["passwordMinimumLength"]["label"] == "Password minimum length"
     assert by_path[f"settings/{changed['settingDefinitionId']}"]["expected"] == original
     assert by_path[f"settings/{changed['settingDefinitionId']}"]["tenantObjectIds"] == [changed_policy["id"]]
+    # Deviations read in words like findings (DESIGN §11): the setting by its definition's name.
+    named = lookup(changed["settingDefinitionId"])
+    assert named is not None
+    assert by_path[f"settings/{changed['settingDefinitionId']}"]["label"].endswith(named[0])
     assert result["score"] < 100.0
     assert result["counts"]["conflicting"] == 1 and result["counts"]["missing"] >= 1
 

@@ -5,14 +5,23 @@ setting, before and after) and nothing else."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from devtools.azurite import Azurite
 from devtools.graphsim import generate_tenant
-from tests.pipeline import cycle, every_stored_byte, findings, make_host, new_tenant_id, register, runs, snapshot
+from tests.pipeline import (
+    admx_text_value,
+    cycle_completed,
+    drift_after,
+    every_stored_byte,
+    make_host,
+    new_tenant_id,
+    register,
+    runs,
+    snapshot,
+)
 
 Obj = dict[str, Any]
 G = "#microsoft.graph."
@@ -33,18 +42,6 @@ def tenant(app_env: dict[str, str], graph_sim: Any) -> str:
     tid = new_tenant_id()
     graph_sim.add_tenant(tid, generate_tenant(seed=23, size=120))
     return tid
-
-
-def _drift_after(host: Any, tenant: str, types: list[str], change: Callable[[], None]) -> list[Obj]:
-    """Scan twice around one change; the findings of the second comparison."""
-    register(host, tenant, policyTypes=types)
-    cycle(host)
-    assert runs(host, tenant)[0]["status"] == "completed", runs(host, tenant)[0]
-    change()
-    cycle(host)
-    latest = runs(host, tenant)[0]
-    assert latest["status"] == "completed", latest
-    return findings(tenant)
 
 
 def _only(found: list[Obj], policy_type: str, subject: str) -> Obj:
@@ -75,13 +72,7 @@ def test_a_changed_admin_template_text_value_is_one_change_at_its_presentation(
     host: Any, tenant: str, graph_sim: Any
 ) -> None:
     sim = graph_sim.tenant(tenant)
-    config, value, pres = next(
-        (c, v, p)
-        for c in sim.objects("groupPolicyConfiguration")
-        for v in c["definitionValues"]
-        for p in v["presentationValues"]
-        if p["@odata.type"].endswith("Text")
-    )
+    config, value, pres = admx_text_value(sim)
 
     def edit() -> None:
         def apply(obj: Obj) -> None:
@@ -93,7 +84,7 @@ def test_a_changed_admin_template_text_value_is_one_change_at_its_presentation(
         sim.update("groupPolicyConfiguration", config["id"], apply)
 
     finding = _only(
-        _drift_after(host, tenant, ["groupPolicyConfiguration"], edit), "groupPolicyConfiguration", config["id"]
+        drift_after(host, tenant, ["groupPolicyConfiguration"], edit), "groupPolicyConfiguration", config["id"]
     )
     definition, presentation = value["definition"]["id"], pres["presentation"]["id"]
     assert _changes(finding) == [
@@ -111,7 +102,7 @@ def test_admin_template_values_are_read_per_value_through_batch_and_only_where_t
 ) -> None:
     register(host, tenant, policyTypes=["groupPolicyConfiguration"])
     graph_sim.stats.reset()
-    run_id = cycle_one(host, tenant)
+    run_id = cycle_completed(host, tenant)
     doc = snapshot(tenant, run_id)
     sim = graph_sim.tenant(tenant)
     values = [v for c in sim.objects("groupPolicyConfiguration") for v in c["definitionValues"]]
@@ -128,13 +119,6 @@ def test_admin_template_values_are_read_per_value_through_batch_and_only_where_t
     assert stored == {pv["presentation"]["id"] for v in with_presentations for pv in v["presentationValues"]}
 
 
-def cycle_one(host: Any, tenant: str) -> str:
-    cycle(host)
-    latest = runs(host, tenant)[0]
-    assert latest["status"] == "completed", latest
-    return str(latest["runId"])
-
-
 def test_a_scope_tag_assignment_change_is_seen(host: Any, tenant: str, graph_sim: Any) -> None:
     sim = graph_sim.tenant(tenant)
     tag = next(t for t in sim.objects("roleScopeTag") if t["id"] != "0")
@@ -142,7 +126,7 @@ def test_a_scope_tag_assignment_change_is_seen(host: Any, tenant: str, graph_sim
     def edit() -> None:
         sim.add_assignment("roleScopeTag", tag["id"], "group", PILOT_GROUP)
 
-    finding = _only(_drift_after(host, tenant, ["roleScopeTag"], edit), "roleScopeTag", tag["id"])
+    finding = _only(drift_after(host, tenant, ["roleScopeTag"], edit), "roleScopeTag", tag["id"])
     [(path, before, after)] = _changes(finding)
     assert path == f"assignments/groupAssignmentTarget/{PILOT_GROUP}"
     assert before is None and after["target"]["groupId"] == PILOT_GROUP
@@ -163,7 +147,7 @@ def test_authentication_methods_policy_reads_without_query_options_and_sees_admi
     def edit() -> None:
         sim.update("authenticationMethodsPolicy", "authenticationMethodsPolicy", lambda o: o.__setitem__(field, new))
 
-    found = _drift_after(host, tenant, ["authenticationMethodsPolicy"], edit)
+    found = drift_after(host, tenant, ["authenticationMethodsPolicy"], edit)
     finding = _only(found, "authenticationMethodsPolicy", "authenticationMethodsPolicy")
     assert _changes(finding) == [(field, old, new)]
     asked = graph_sim.stats.requests(tenant=tenant, path_contains="authenticationMethodsPolicy")
@@ -190,9 +174,7 @@ def test_swapping_the_app_a_mam_app_configuration_targets_is_seen(host: Any, ten
 
         sim.update("mobileAppConfiguration", config["id"], apply)
 
-    finding = _only(
-        _drift_after(host, tenant, ["mobileAppConfiguration"], edit), "mobileAppConfiguration", config["id"]
-    )
+    finding = _only(drift_after(host, tenant, ["mobileAppConfiguration"], edit), "mobileAppConfiguration", config["id"])
     changes = _changes(finding)
     assert [(p, b is None, a is None) for p, b, a in changes] == [
         (f"apps/{outlook}", False, True),
@@ -220,7 +202,7 @@ def test_an_applicability_rule_is_an_admin_setting(host: Any, tenant: str, graph
             lambda o: o.__setitem__("deviceManagementApplicabilityRuleOsEdition", rule),
         )
 
-    finding = _only(_drift_after(host, tenant, ["deviceConfiguration"], edit), "deviceConfiguration", profile["id"])
+    finding = _only(drift_after(host, tenant, ["deviceConfiguration"], edit), "deviceConfiguration", profile["id"])
     shown = dict(rule, osEditionTypes=sorted(rule["osEditionTypes"]))  # a set: sorted when normalised
     assert _changes(finding) == [("deviceManagementApplicabilityRuleOsEdition", None, shown)]
 
@@ -236,7 +218,7 @@ def test_the_kiosk_exit_pin_never_reaches_a_blob_table_or_log_and_its_change_is_
     def edit() -> None:
         pins.extend(sim.rotate_secret("deviceConfiguration", kiosk["id"]))
 
-    finding = _only(_drift_after(host, tenant, ["deviceConfiguration"], edit), "deviceConfiguration", kiosk["id"])
+    finding = _only(drift_after(host, tenant, ["deviceConfiguration"], edit), "deviceConfiguration", kiosk["id"])
     [(path, before, after)] = _changes(finding)
     assert path == "kioskModeExitCode"
     assert before.startswith("<secret hmac:") and after.startswith("<secret hmac:") and before != after
@@ -260,7 +242,7 @@ def test_one_changed_asr_rule_is_one_change_naming_the_rule(host: Any, tenant: s
     def edit() -> None:
         sim.set_setting_value(policy["id"], rule["settingDefinitionId"], new)
 
-    finding = _only(_drift_after(host, tenant, ["settingsCatalogPolicy"], edit), "settingsCatalogPolicy", policy["id"])
+    finding = _only(drift_after(host, tenant, ["settingsCatalogPolicy"], edit), "settingsCatalogPolicy", policy["id"])
     assert _changes(finding) == [
         (
             f"settings/{ASR}/groupSettingCollectionValue/children/{rule['settingDefinitionId']}/choiceSettingValue/value",
@@ -295,7 +277,7 @@ def test_one_changed_firewall_rule_is_named_by_its_rule_name(host: Any, tenant: 
 
         sim.update("settingsCatalogPolicy", policy["id"], apply)
 
-    finding = _only(_drift_after(host, tenant, ["settingsCatalogPolicy"], edit), "settingsCatalogPolicy", policy["id"])
+    finding = _only(drift_after(host, tenant, ["settingsCatalogPolicy"], edit), "settingsCatalogPolicy", policy["id"])
     assert _changes(finding) == [
         (
             f"settings/{FW}/groupSettingCollectionValue/{name}/children/{FW}_enabled/choiceSettingValue/value",
@@ -322,13 +304,13 @@ def test_reordering_group_collection_elements_and_children_gives_nothing(
 
             sim.update("settingsCatalogPolicy", policy["id"], apply)
 
-    assert _drift_after(host, tenant, ["settingsCatalogPolicy"], edit) == []
+    assert drift_after(host, tenant, ["settingsCatalogPolicy"], edit) == []
 
 
 def test_cut_expansions_are_followed_and_a_missing_count_is_read_by_id(host: Any, tenant: str, graph_sim: Any) -> None:
     register(host, tenant, policyTypes=["settingsCatalogPolicy"])
     graph_sim.stats.reset()
-    doc = snapshot(tenant, cycle_one(host, tenant))
+    doc = snapshot(tenant, cycle_completed(host, tenant))
     sim = graph_sim.tenant(tenant)
     big = [p for p in sim.objects("settingsCatalogPolicy") if p["settingCount"] > 100]
     assert big, "the tenant should hold a policy whose settings expansion is cut"
