@@ -312,9 +312,13 @@ def print_finding(api: Api, tenant_id: str, finding_id: str) -> dict[str, Any]:
     print(f"  {detail['changeType']}, severity {detail['severity']}, status {detail['status']}")
     print(f"  baseline run {detail['baselineRunId']} → current run {detail['currentRunId']}")
     for change in detail["changes"]:
-        print(f"  - {change['path']}  [{change['category']}]")
-        print(f"      before: {_value(change['before'])}")
-        print(f"      after:  {_value(change['after'])}")
+        before = change["beforeLabel"] if change["beforeLabel"] is not None else _value(change["before"])
+        after = change["afterLabel"] if change["afterLabel"] is not None else _value(change["after"])
+        print(f"  - {change['label']}  [{change['category']}]")
+        print(f"      {before} → {after}")
+        if change["unresolved"]:
+            print(f"      (names not found: {', '.join(change['unresolved'])})")
+        print(f"      raw: {change['path']}: {_value(change['before'])} → {_value(change['after'])}")
     print()
     return detail
 
@@ -517,8 +521,9 @@ def main(argv: list[str] | None = None) -> int:
             say(f"{len(detected) - len(missed)} of {len(detected)} scripted changes show up as findings")
             for change in missed:
                 say(f"MISSED: {change.description}")
-            # A setting deep in a policy, and one rule inside a group collection (best-match pairing).
-            for change, finding in detected[:2]:
+            # A setting deep in a policy, one rule inside a group collection (best-match pairing), and an
+            # excluded group: each read in words.
+            for change, finding in detected[:3]:
                 if finding is not None:
                     print_finding(api, change.tenant_id, finding)
             if missed or not detected:

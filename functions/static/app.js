@@ -529,13 +529,21 @@
       h("select", { id, name }, options.map(([v, t]) => h("option", { value: v, selected: v === (value || "") }, t))));
   }
 
+  function whatChanged(f) {
+    if (f.changeSummary) {
+      return h("span", { class: "stack" }, h("span", { class: "summary" }, f.changeSummary), " ",
+        h("span", { class: "muted" }, (f.categories || []).join(", ")));
+    }
+    return h("span", { class: "muted" }, f.changeType === "modified" ? (f.categories || []).join(", ") : "whole policy");
+  }
+
   function findingRow(tid, f, params) {
     return h("tr", {},
       h("th", { scope: "row", "data-label": "Policy" }, h("a", { href: hrefFinding(tid, f.id, params), class: "finding-link", "data-finding-id": f.id }, f.displayName || f.subjectId)),
       h("td", { "data-label": "Policy type" }, label(f.policyType)),
       h("td", { "data-label": "Change" }, badge("change", f.changeType, capital(f.changeType))),
       h("td", { "data-label": "Severity" }, badge("severity", f.severity, capital(f.severity))),
-      h("td", { "data-label": "Changed" }, (f.categories || []).join(", ") || h("span", { class: "muted" }, "whole policy")),
+      h("td", { "data-label": "What changed", class: "what-changed" }, whatChanged(f)),
       h("td", { "data-label": "Status" }, badge("status", f.status, capital(f.status))),
       h("td", { "data-label": "Last seen" }, time(f.lastSeenAt)));
   }
@@ -614,7 +622,7 @@
         ? h("div", { class: "table-wrap" },
           h("table", { class: "data responsive", id: "findings" },
             h("caption", { class: "visually-hidden" }, "Findings"),
-            h("thead", {}, h("tr", {}, ["Policy", "Policy type", "Change", "Severity", "Changed", "Status", "Last seen"].map((c) => h("th", { scope: "col" }, c)))),
+            h("thead", {}, h("tr", {}, ["Policy", "Policy type", "Change", "Severity", "What changed", "Status", "Last seen"].map((c) => h("th", { scope: "col" }, c)))),
             tbody))
         : h("p", { class: "empty", id: "no-findings" }, empty),
       more);
@@ -651,14 +659,30 @@
     return h("pre", { class: `value value-${side}` }, JSON.stringify(value));
   }
 
+  // A value in words where the API gives words (an option's or a group's name), else the raw value.
+  function wordsView(words, value, side) {
+    if (typeof words === "string") return h("p", { class: `words words-${side}` }, words);
+    return valueView(value, side);
+  }
+
   function changeView(change, index) {
-    return h("li", { class: "change" },
+    const unresolved = change.unresolved || [];
+    return h("li", { class: "change", "data-path": change.path },
       h("div", { class: "change-head" },
         h("span", { class: "tag" }, change.category || "change"),
-        h("code", { class: "path", id: `change-${index}-path` }, change.path)),
+        h("h3", { class: "change-label", id: `change-${index}-label` }, change.label || change.path),
+        unresolved.length
+          ? h("span", { class: "tag tag-unresolved", title: `Not found in the tenant: ${unresolved.join(", ")}` }, "name not found")
+          : null),
       h("div", { class: "before-after" },
-        h("div", { class: "side side-before" }, h("h4", {}, "Before (baseline)"), valueView(change.before, "before")),
-        h("div", { class: "side side-after" }, h("h4", {}, "After (current)"), valueView(change.after, "after"))));
+        h("div", { class: "side side-before" }, h("h4", {}, "Before (baseline)"), wordsView(change.beforeLabel, change.before, "before")),
+        h("div", { class: "side side-after" }, h("h4", {}, "After (current)"), wordsView(change.afterLabel, change.after, "after"))),
+      h("details", { class: "raw" },
+        h("summary", {}, "Raw path and values"),
+        h("dl", { class: "pairs" },
+          h("dt", {}, "Path"), h("dd", {}, h("code", { class: "path", id: `change-${index}-path` }, change.path)),
+          h("dt", {}, "Before"), h("dd", { class: "raw-before" }, valueView(change.before, "before")),
+          h("dt", {}, "After"), h("dd", { class: "raw-after" }, valueView(change.after, "after")))));
   }
 
   function historyView(history) {

@@ -119,9 +119,26 @@ def _visible_finding(stores: Stores, tenant_id: str, finding_id: str) -> tuple[d
     return record.finding, record.etag
 
 
+def change_json(change: Mapping[str, Any]) -> dict[str, Any]:
+    """One change as the detail shows it: raw path and values, and the same in words (DESIGN §11).
+
+    Findings stored before changes carried words read with their path as label and no value words.
+    """
+    return {
+        "path": change.get("path"),
+        "category": change.get("category"),
+        "before": change.get("before"),
+        "after": change.get("after"),
+        "label": change.get("label") or change.get("path"),
+        "beforeLabel": change.get("beforeLabel"),
+        "afterLabel": change.get("afterLabel"),
+        "unresolved": list(change.get("unresolved") or []),
+    }
+
+
 def _detail(stores: Stores, tenant_id: str, finding: Mapping[str, Any]) -> dict[str, Any]:
     body = finding_json(finding)
-    body["changes"] = finding.get("changes") or []
+    body["changes"] = [change_json(c) for c in finding.get("changes") or []]
     body["history"] = [
         {"at": e["at"], "by": e["by"], "action": e["action"], "note": e.get("note"), "runId": e.get("runId")}
         for e in stores.history.for_finding(tenant_id, str(finding["id"]))

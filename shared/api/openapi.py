@@ -131,6 +131,12 @@ def _schemas() -> dict[str, Any]:
         "displayName": {"type": "string"},
         "changeType": {"type": "string", "enum": ["added", "removed", "modified"]},
         "categories": {"type": "array", "items": {"type": "string", "enum": ["settings", "assignments", "metadata"]}},
+        "changeSummary": {
+            **_NULLABLE_STR,
+            "description": "What changed, in words: the first change's label (settings first), its values when "
+            "short, and how many more (`Allow Behavior Monitoring: Allowed → Not allowed (+2 more)`); null for "
+            "added and removed findings.",
+        },
         "severity": {"type": "string", "enum": ["low", "medium", "high"]},
         "status": {"type": "string", "enum": ["new", "acknowledged", "resolved"]},
         "baselineRunId": _RUN_ID,
@@ -302,12 +308,35 @@ def _schemas() -> dict[str, Any]:
                             "type": "array",
                             "items": {
                                 "type": "object",
-                                "required": ["path", "category"],
+                                "required": [
+                                    "path",
+                                    "category",
+                                    "label",
+                                    "beforeLabel",
+                                    "afterLabel",
+                                    "unresolved",
+                                ],
                                 "properties": {
-                                    "path": {"type": "string"},
+                                    "path": {"type": "string", "description": "Stable place, from semantic keys"},
                                     "category": {"type": "string", "enum": ["settings", "assignments", "metadata"]},
-                                    "before": {},
-                                    "after": {},
+                                    "before": {"description": "Raw value in the baseline (null: absent)"},
+                                    "after": {"description": "Raw value in the current run (null: absent)"},
+                                    "label": {
+                                        "type": "string",
+                                        "description": "The place in words: setting name with its parents "
+                                        "(` › `), assignment kind and target name, or the property in words",
+                                    },
+                                    "beforeLabel": {
+                                        **_NULLABLE_STR,
+                                        "description": "The baseline value in words where the raw value is an id, "
+                                        "an option id or an object; null where it reads well as it is",
+                                    },
+                                    "afterLabel": {**_NULLABLE_STR, "description": "The current value in words"},
+                                    "unresolved": {
+                                        "type": "array",
+                                        "items": {"type": "string"},
+                                        "description": "Ids whose names could not be resolved (shown as the id)",
+                                    },
                                 },
                             },
                         },

@@ -164,10 +164,11 @@ def test_summary_findings_detail_and_acknowledge_shapes(world: dict[str, Any]) -
     assert "settingsCatalogPolicy" in summary["coverage"]["complete"] and summary["coverage"]["failed"] == []
     listed = world["findings"]["A"]
     expected_fields = {
-        "id", "policyType", "subjectId", "displayName", "changeType", "categories", "severity", "status",
-        "baselineRunId", "currentRunId", "firstSeenRunId", "lastSeenRunId", "firstSeenAt", "lastSeenAt",
+        "id", "policyType", "subjectId", "displayName", "changeType", "categories", "changeSummary", "severity",
+        "status", "baselineRunId", "currentRunId", "firstSeenRunId", "lastSeenRunId", "firstSeenAt", "lastSeenAt",
     }  # fmt: skip
     assert all(set(f) == expected_fields for f in listed)
+    assert all((f["changeSummary"] is None) == (f["changeType"] != "modified") for f in listed)
     modified = next(f for f in listed if f["changeType"] == "modified")
     detail = host.http("GET", f"/api/tenants/{tid}/drift/findings/{modified['id']}")
     etag = detail.headers["ETag"]
@@ -178,8 +179,13 @@ def test_summary_findings_detail_and_acknowledge_shapes(world: dict[str, Any]) -
             "category": "metadata",
             "before": body["changes"][0]["before"],
             "after": body["displayName"],
+            "label": "Name",
+            "beforeLabel": None,
+            "afterLabel": None,
+            "unresolved": [],
         }
     ]
+    assert modified["changeSummary"].startswith("Name")
     assert [h["action"] for h in body["history"]] == ["detected"]
 
     stale = host.http(

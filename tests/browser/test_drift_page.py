@@ -69,6 +69,33 @@ def rendered(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
+def words(label: str | None, value: Any) -> str:
+    """How the page prints one side of a change: its words where the API gives them, else the value."""
+    return label if label is not None else rendered(value)
+
+
+def read_changes_in_words(page: Page, detail: dict[str, Any]) -> None:
+    """Each change reads as the API's words; one click shows the raw path and values."""
+    items = page.locator("#changes > li")
+    assert items.count() == len(detail["changes"])
+    for index, change in enumerate(detail["changes"]):
+        item = items.nth(index)
+        assert item.locator(".change-label").inner_text() == change["label"]
+        assert item.locator(".side-before").locator(".words, pre, .absent").first.inner_text() == words(
+            change["beforeLabel"], change["before"]
+        )
+        assert item.locator(".side-after").locator(".words, pre, .absent").first.inner_text() == words(
+            change["afterLabel"], change["after"]
+        )
+        assert item.locator(".tag-unresolved").count() == (1 if change["unresolved"] else 0)
+        raw = item.locator("details.raw")
+        assert not raw.evaluate("d => d.open") and not raw.locator(".path").is_visible()
+        raw.locator("summary").click()
+        assert raw.locator(".path").is_visible() and raw.locator(".path").inner_text() == change["path"]
+        assert raw.locator(".raw-before pre, .raw-before .absent").first.inner_text() == rendered(change["before"])
+        assert raw.locator(".raw-after pre, .raw-after .absent").first.inner_text() == rendered(change["after"])
+
+
 def find(seeded: Seeded, tenant: str, **params: str) -> list[dict[str, Any]]:
     body = seeded.api.get(f"/tenants/{quote(seeded.tenants[tenant])}/drift/findings", pageSize="500", **params)
     return list(body["findings"])
@@ -117,15 +144,9 @@ def test_open_filter_read_and_acknowledge_a_finding(browser: Browser, seeded: Se
     page.locator(f"a.finding-link[data-finding-id='{finding['id']}']").click()
     settled(page)
 
-    # Detail: every change with its path and readable before → after values.
+    # Detail: every change in words first, its raw path and values one click away.
     assert page.locator("h1").inner_text() == detail["displayName"]
-    items = page.locator("#changes > li")
-    assert items.count() == len(detail["changes"])
-    for index, change in enumerate(detail["changes"]):
-        item = items.nth(index)
-        assert item.locator(".path").inner_text() == change["path"]
-        assert item.locator(".side-before pre, .side-before .absent").first.inner_text() == rendered(change["before"])
-        assert item.locator(".side-after pre, .side-after .absent").first.inner_text() == rendered(change["after"])
+    read_changes_in_words(page, detail)
     shot(page, "detail", width)
 
     # Acknowledge with a note, by keyboard: the button is a real button.
@@ -158,12 +179,26 @@ def test_open_filter_read_and_acknowledge_a_finding(browser: Browser, seeded: Se
     assert seen["failed"] == [] and seen["errors"] == []
 
 
-def test_every_finding_of_a_tenant_is_a_few_steps_from_the_first_page(browser: Browser, seeded: Seeded) -> None:
+def test_every_finding_of_a_tenant_is_a_few_steps_from_the_first_page_and_reads_in_words(
+    browser: Browser, seeded: Seeded
+) -> None:
     page, seen = open_page(browser, 1280)
     tenant = "Fabrikam Logistics"
     tid = seeded.tenants[tenant]
     findings = find(seeded, tenant, status="all")
     assert len(findings) >= 5, findings  # one per scripted change at least
+    details = {f["id"]: seeded.api.get(f"/tenants/{tid}/drift/findings/{f['id']}") for f in findings}
+    changes = [c for d in details.values() for c in d["changes"]]
+    # What the scripted changes were, in the words an admin reads in the Intune portal.
+    labels = {(c["label"], c["beforeLabel"], c["afterLabel"]) for c in changes}
+    assert any(c.tenant_id == tid and "attack surface" in c.description for c in seeded.changes)
+    assert any(
+        label.startswith("Attack Surface Reduction Rules › Block ") and (before, after) == ("Block", "Audit")
+        for label, before, after in labels
+    ), labels
+    assert any(label.startswith("Excluded group: SG-Intune-") for label, _, _ in labels), labels
+    assert all("device_vendor_msft" not in c["label"] for c in changes), changes
+    shown = 0
     # One already triaged: "every finding" means acknowledged ones too, not just the new list.
     status, body = seeded.api.call("POST", f"/tenants/{tid}/drift/findings/{findings[0]['id']}/acknowledge", {})
     assert status == 200, body
@@ -183,12 +218,23 @@ def test_every_finding_of_a_tenant_is_a_few_steps_from_the_first_page(browser: B
         while link.count() == 0 and page.locator("#load-more").count():
             load_more(page)
             steps += 1
+        # The list says what changed in words before the finding is opened.
+        row = page.locator("#findings tbody tr", has=link)
+        assert (
+            row.locator("td[data-label='What changed']")
+            .inner_text()
+            .startswith(finding["changeSummary"] or ("whole policy" if finding["changeType"] != "modified" else ""))
+        )
         link.click()
         steps += 1
         settled(page)
         assert page.locator("h1").inner_text() == (finding["displayName"] or finding["subjectId"])
         assert finding["id"] in page.url
         reached[finding["id"]] = steps
+        read_changes_in_words(page, details[finding["id"]])
+        if details[finding["id"]]["changes"] and shown < 3:
+            shown += 1
+            shot(page, f"words-{finding['policyType']}-{shown}", 1280)
 
     assert set(reached) == {f["id"] for f in findings}
     assert max(reached.values()) <= MAX_STEPS_PER_FINDING, reached
