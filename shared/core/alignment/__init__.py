@@ -5,7 +5,7 @@ stores what they return.
 """
 
 from shared.core.alignment.align import MAX_DEVIATIONS, align, score, waiting_for_run
-from shared.core.alignment.labels import deviation_label, words
+from shared.core.alignment.labels import deviation_label, resolver_for
 from shared.core.alignment.models import (
     DEVIATION_KINDS,
     AlignmentCounts,
@@ -51,9 +51,9 @@ __all__ = [
     "freeze_template",
     "parse_variables",
     "policy_types",
+    "resolver_for",
     "score",
     "template_objects",
     "unset_marker",
     "waiting_for_run",
-    "words",
 ]

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from shared.core.alignment.labels import deviation_label
+from shared.core.alignment.labels import deviation_label, resolver_for
 from shared.core.alignment.models import AlignmentCounts, Deviation, DeviationKind, TemplateAlignment
 from shared.core.alignment.units import (
     assignment_units,
@@ -38,6 +38,7 @@ from shared.core.alignment.units import (
 from shared.core.alignment.variables import substitute, substitution
 from shared.core.contracts import CONTRACTS, PolicyContract, SettingsLayout
 from shared.core.drift import safe_value
+from shared.core.drift.labels import Resolver
 
 # The most deviations kept per template; counts and score always cover all of them.
 MAX_DEVIATIONS: Final = 1000
@@ -53,6 +54,8 @@ class _Tally:
     different: int = 0
     conflicting: int = 0
     deviations: list[Deviation] = field(default_factory=list)
+    # Names for deviation labels (the tenant run's references, then the template's).
+    resolver: Resolver = field(default_factory=Resolver)
 
     def deviation(
         self,
@@ -64,7 +67,6 @@ class _Tally:
         expected: Any,
         actual: Any,
     ) -> None:
-        layout = contract.settings_layout
         self.deviations.append(
             Deviation(
                 kind=kind,
@@ -73,7 +75,7 @@ class _Tally:
                 templateDisplayName=str(template_item.get("displayName") or template_item["id"]),
                 tenantObjectIds=sorted(set(tenant_ids)),
                 path=path,
-                label=deviation_label(path, layout.collection if layout else None),
+                label=deviation_label(contract, path, self.resolver),
                 expected=safe_value(expected),
                 actual=safe_value(actual),
             )
@@ -304,7 +306,7 @@ def align(
     mapping = substitution(template.get("variables") or {}, tenant_values)
     compare = bool(template.get("compareAssignments"))
     run_types: Mapping[str, Any] = tenant_run.get("types") or {}
-    tally = _Tally()
+    tally = _Tally(resolver=resolver_for(tenant_run, template))
     not_covered: list[str] = []
     for policy_type, items in sorted((template.get("types") or {}).items()):
         contract = CONTRACTS.get(policy_type)

@@ -4,7 +4,9 @@ A template document is stored once per version and never changed (DESIGN §14):
 
     {"schemaVersion": 1, "templateId", "version", "displayName", "sourceTenantId", "runId",
      "compareAssignments", "variables": {name: value in the source tenant}, "createdAt",
-     "types": {policyType: [snapshot items, sorted by id]}}
+     "types": {policyType: [snapshot items, sorted by id]},
+     "references": the source run's names (snapshot `references`), so deviations name settings
+                   the tenant does not hold; absent in templates frozen before it existed}
 """
 
 from __future__ import annotations
@@ -121,6 +123,7 @@ def freeze_template(
         "variables": dict(sorted(variables.items())),
         "createdAt": created_at,
         "types": {t: sorted(items, key=lambda i: str(i["id"])) for t, items in sorted(chosen.items())},
+        "references": dict(snapshot.get("references") or {}),
     }
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from shared.core.alignment import align, deviation_label, freeze_template, score, template_objects, words
+from shared.core.alignment import align, deviation_label, freeze_template, resolver_for, score, template_objects
+from shared.core.contracts import CONTRACTS
 from shared.errors import ValidationError
 from tests.core.drift.fixtures import (
     ALL_DEVICES,
@@ -52,12 +53,18 @@ def reference() -> dict[str, list[dict[str, Any]]]:
     }
 
 
+# The reference run's names, frozen with the template.
+SOURCE_REFERENCES: dict[str, Any] = {
+    "settingDefinitions": {ARCHIVE: {"displayName": "Allow Archive Scanning", "options": {}, "parentId": None}}
+}
+
+
 def template(items: dict[str, list[dict[str, Any]]] | None = None, **options: Any) -> dict[str, Any]:
     return freeze_template(
         template_id="golden",
         version=options.pop("version", 1),
         display_name="Golden",
-        snapshot=snapshot(1, items or reference()),
+        snapshot=snapshot(1, items or reference(), references=SOURCE_REFERENCES),
         objects=options.pop("objects", None),
         variables=options.pop("variables", {}),
         compare_assignments=options.pop("compare_assignments", False),
@@ -125,7 +132,8 @@ def test_a_changed_setting_is_one_different_value_with_expected_and_actual() -> 
     assert deviation["kind"] == "different_value" and deviation["path"] == f"settings/{ARCHIVE}"
     assert deviation["expected"] == f"{ARCHIVE}_1" and deviation["actual"] == f"{ARCHIVE}_0"
     assert deviation["tenantObjectIds"] == ["other-pol-archive"] and deviation["templateObjectId"] == "pol-archive"
-    assert deviation["label"] == ARCHIVE
+    # Named from the template's references: this tenant's run (built without any) cannot name it.
+    assert deviation["label"] == "Allow Archive Scanning"
     assert result["counts"]["different"] == 1 and result["score"] < 100.0
 
 
@@ -280,15 +288,24 @@ def test_score_is_rounded_down_so_100_means_nothing_missing() -> None:
     assert score({"matched": 0, "missing": 0, "different": 0, "conflicting": 0}) == 100.0
 
 
-def test_labels_are_words() -> None:
-    assert words("passwordMinimumLength") == "Password minimum length"
-    assert words("requireMFA") == "Require MFA"
-    assert deviation_label("conditions/users/excludeGroups") == "Conditions › Users › Exclude groups"
+def test_labels_are_words_and_names_from_the_tenant_run_then_the_template() -> None:
+    g1 = "11111111-1111-4111-8111-111111111111"
+    tenant_refs = {"names": {"group": {g1: "Pilot devices"}, "assignmentFilter": {"f1": "Corporate laptops"}}}
+    template_refs = {"settingDefinitions": {ARCHIVE: {"displayName": "Allow Archive Scanning", "options": {}}}}
+    names = resolver_for({"references": tenant_refs}, {"references": template_refs})
+    ca, sc = CONTRACTS["conditionalAccessPolicy"], CONTRACTS["settingsCatalogPolicy"]
+    compliance = CONTRACTS["deviceCompliancePolicy"]
+    assert deviation_label(compliance, "passwordMinimumLength", names) == "Password minimum length"
+    assert deviation_label(compliance, "requireMFA", names) == "Require MFA"
+    assert deviation_label(ca, "conditions/users/excludeGroups", names) == "Conditions › Users › Exclude groups"
     assert (
-        deviation_label("assignments/groupAssignmentTarget/g1?filter=f1:include")
-        == "Included group: g1 (filter: f1, include)"
+        deviation_label(sc, f"assignments/groupAssignmentTarget/{g1}?filter=f1:include", names)
+        == "Included group: Pilot devices (filter: Corporate laptops, include)"
     )
-    assert deviation_label(f"settings/{ARCHIVE}", "settings") == ARCHIVE
+    assert deviation_label(sc, f"settings/{ARCHIVE}", names) == "Allow Archive Scanning"
+    unknown = resolver_for({}, {})
+    assert deviation_label(sc, f"settings/{ARCHIVE}", unknown) == f"{ARCHIVE} (name not found)"
+    assert deviation_label(sc, "", unknown) == "Whole policy"
 
 
 def test_a_conflict_the_reference_has_too_is_no_deviation_but_a_new_one_is() -> None:
