@@ -16,6 +16,7 @@ from azure.storage.queue import QueueServiceClient
 
 from shared import settings
 from shared.errors import SettingsError
+from shared.storage.metering import RequestPolicy, StorageInterceptor, StorageMeter
 
 SERVICES: Final = ("blob", "queue", "table")
 EMULATOR_ACCOUNT: Final = "devstoreaccount1"
@@ -149,11 +150,35 @@ def is_local_emulator(env: Mapping[str, str] | None = None) -> bool:
         return False
 
 
+class _TableServiceClient(TableServiceClient):
+    """The tables client with our request policy last in its pipeline (tables has no hook for an
+    added policy as blob and queue do; `get_table_client` reuses this list for every table)."""
+
+    def __init__(self, *args: Any, request_policy: RequestPolicy, **kwargs: Any) -> None:
+        self._request_policy = request_policy
+        super().__init__(*args, **kwargs)
+
+    def _configure_policies(self, **kwargs: Any) -> list[Any]:
+        return [*super()._configure_policies(**kwargs), self._request_policy]
+
+
 class StorageClients:
-    """Blob, queue and table service clients, each created on first use."""
+    """Blob, queue and table service clients, each created on first use, every request counted in
+    `meter` (see `shared.storage.metering`)."""
 
     def __init__(self, config: StorageConfig) -> None:
         self.config = config
+        self.meter = StorageMeter(strip_prefix=config.table_prefix)
+        # Empty in the app; tests and benchmarks add fault injectors here.
+        self.interceptors: list[StorageInterceptor] = []
+
+    def _policy(self, service: str) -> RequestPolicy:
+        return RequestPolicy(service, self.meter, lambda: self.interceptors)
+
+    @staticmethod
+    def _bind(policy: RequestPolicy, url: str) -> None:
+        # On the emulator the account is the first path segment; operations are named without it.
+        policy.base_path = urlsplit(url).path.rstrip("/")
 
     def _credential(self) -> Any:
         from azure.identity import DefaultAzureCredential, ManagedIdentityCredential
@@ -164,21 +189,39 @@ class StorageClients:
 
     @cached_property
     def blob(self) -> BlobServiceClient:
+        policy = self._policy("blob")
+        # The storage SDK's own hook for an added policy: it goes last, after the retry policy.
+        extra: dict[str, Any] = {"_additional_pipeline_policies": [policy]}
         if self.config.connection_string:
-            return BlobServiceClient.from_connection_string(self.config.connection_string)
-        return BlobServiceClient(self.config.endpoint("blob"), credential=self._credential())
+            client = BlobServiceClient.from_connection_string(self.config.connection_string, **extra)
+        else:
+            client = BlobServiceClient(self.config.endpoint("blob"), credential=self._credential(), **extra)
+        self._bind(policy, client.url)
+        return client
 
     @cached_property
     def queue(self) -> QueueServiceClient:
+        policy = self._policy("queue")
+        extra: dict[str, Any] = {"_additional_pipeline_policies": [policy]}
         if self.config.connection_string:
-            return QueueServiceClient.from_connection_string(self.config.connection_string)
-        return QueueServiceClient(self.config.endpoint("queue"), credential=self._credential())
+            client = QueueServiceClient.from_connection_string(self.config.connection_string, **extra)
+        else:
+            client = QueueServiceClient(self.config.endpoint("queue"), credential=self._credential(), **extra)
+        self._bind(policy, client.url)
+        return client
 
     @cached_property
     def table(self) -> TableServiceClient:
+        policy = self._policy("table")
+        client: TableServiceClient
         if self.config.connection_string:
-            return TableServiceClient.from_connection_string(self.config.connection_string)
-        return TableServiceClient(endpoint=self.config.endpoint("table"), credential=self._credential())
+            client = _TableServiceClient.from_connection_string(self.config.connection_string, request_policy=policy)
+        else:
+            client = _TableServiceClient(
+                endpoint=self.config.endpoint("table"), credential=self._credential(), request_policy=policy
+            )
+        self._bind(policy, client.url)
+        return client
 
     def table_name(self, name: str) -> str:
         """Full table name with the configured prefix."""
