@@ -12,17 +12,24 @@ from shared.core.drift import (
     BaselineMode,
     Comparison,
     Coverage,
+    LifecyclePlan,
     Reason,
     RunInfo,
+    Summary,
     build_summary,
     compare_snapshots,
+    plan_delta,
     plan_lifecycle,
+    published_run,
+    refresh_summary,
     snapshot_coverage,
 )
 from shared.core.ids import is_guid, is_run_id
 from shared.core.snapshot import ItemIndex, differs_from, scan_snapshot, snapshot_path
 from shared.errors import ComparisonError, ConcurrentUpdateError, SnapshotError
+from shared.storage.findings import FindingWrite
 from shared.storage.stores import Stores
+from shared.storage.summaries import Publication
 
 log = logging.getLogger(__name__)
 
@@ -108,24 +115,51 @@ def _publish_summary(
     coverage: Coverage,
     error: Reason | None = None,
 ) -> str:
-    """Recount the tenant's findings of this scope and write the summary, unless a newer run owns it."""
-    existing = stores.summaries.get(tenant_id)
-    if existing is not None:
-        current = existing.summary.get("current") or {}
-        if current.get("runId", "") > document["runId"] and existing.summary.get("scopeKey") == document["scopeKey"]:
-            return "stale"
-    summary = build_summary(
-        tenant_id=tenant_id,
-        scope_key=document["scopeKey"],
-        findings=stores.findings.counting_view(tenant_id, document["scopeKey"]),
-        baseline=baseline,
-        current=_run_info(document),
-        coverage=coverage,
-        error=error,
+    """Publish this run in the summary (unless a newer run of the scope already owns it) and fold in
+    the count deltas written with the findings: arithmetic on what changed, never a recount, except
+    for a summary with no counts of this scope to carry on."""
+    scope = document["scopeKey"]
+    state = "stale"
+
+    def prepare(stored: Summary | None) -> Publication:
+        nonlocal state
+        if stored is not None and stored.get("scopeKey") == scope:
+            if published_run(stored) > document["runId"]:
+                state = "stale"  # a newer run owns the summary; this run's deltas are still folded
+                return Publication(stored)
+            fresh = refresh_summary(
+                stored, baseline=baseline, current=_run_info(document), coverage=coverage, error=error
+            )
+            state = fresh["state"]
+            return Publication(fresh)
+        fresh = build_summary(
+            tenant_id=tenant_id, scope_key=scope, findings=(), baseline=baseline,
+            current=_run_info(document), coverage=coverage, error=error,
+        )  # fmt: skip
+        state = fresh["state"]
+        return Publication(fresh, recount=True)
+
+    stores.summaries.publish(tenant_id, stores.findings, prepare)
+    return state
+
+
+def _write_plan(
+    tenant_id: str, comparison: Comparison, plan: LifecyclePlan, etags: dict[str, str], stores: Stores
+) -> int:
+    """Findings with their history events and count deltas, in transactions of whole findings."""
+    events: dict[str, list[Any]] = {}
+    for event in plan.events:
+        events.setdefault(event["findingId"], []).append(event)
+    writes = [FindingWrite(f, events.get(f["id"], []), etags.get(f["id"])) for f in plan.findings]
+    stores.findings.commit(
+        tenant_id,
+        writes,
+        delta=lambda group: plan_delta([w.finding for w in group], plan.previous),
+        pending_key=lambda group: f"{comparison.current_run_id}_{group[0].finding['id']}",
+        run_id=comparison.current_run_id,
+        scope_key=comparison.scope_key,
     )
-    head = stores.findings.default_head(tenant_id, document["runId"])
-    stores.summaries.put(tenant_id, summary, existing.etag if existing else None, head)
-    return summary["state"]
+    return sum(len(w.events) for w in writes)
 
 
 def _detect_once(
@@ -148,14 +182,18 @@ def _detect_once(
         reason = Reason(code=exc.code, message=exc.message)
         state = _publish_summary(tenant_id, document, stores, None, snapshot_coverage(document), reason)
         return DetectionOutcome(tenant_id, run_id, state, 0, 0, exc.code)
-    existing = stores.findings.for_baseline(tenant_id, comparison.scope_key, comparison.baseline_run_id)
+    # Rolling comparisons never resolve: with nothing reported there is nothing to plan or read.
+    existing = (
+        stores.findings.for_baseline(tenant_id, comparison.scope_key, comparison.baseline_run_id)
+        if comparison.findings or mode == "pinned"
+        else []
+    )
     plan = plan_lifecycle(
         comparison, mode=mode, existing=[r.finding for r in existing], finished_at=document["finishedAt"]
     )
-    # History first (insert-if-absent), then findings: a retry after a partial write adds nothing twice.
-    added = stores.history.append(tenant_id, plan.events)
-    etags = {r.finding["id"]: r.etag for r in existing}
-    stores.findings.write(tenant_id, plan.findings, etags)
+    # Each finding, its events and its count delta in one transaction: a retry after a partial
+    # write finds the written findings already at this run and plans nothing for them again.
+    added = _write_plan(tenant_id, comparison, plan, {r.finding["id"]: r.etag for r in existing}, stores)
     baseline_info = BaselineInfo(mode=mode, runId=baseline_doc["runId"], finishedAt=baseline_doc["finishedAt"])
     state = _publish_summary(tenant_id, document, stores, baseline_info, comparison.coverage())
     log.info(

@@ -21,6 +21,7 @@ from shared.errors import ScanBusyError, SettingsError, SnapshotError
 from shared.graph.client import GraphClient, build_graph_client
 from shared.graph.names import ResolvedReferences, resolve_references
 from shared.graph.policies import read_tenant
+from shared.storage.locks import LockState
 from shared.storage.stores import Stores
 
 log = logging.getLogger(__name__)
@@ -83,10 +84,12 @@ async def _scan_graph(
         await client.close()
 
 
-async def _renew_forever(stores: Stores, request: ScanRequest, scope: str) -> None:
+async def _renew_forever(stores: Stores, request: ScanRequest, scope: str, lease: list[str | None]) -> None:
     while True:
         await asyncio.sleep(LOCK_RENEW_SECONDS)
-        await asyncio.to_thread(stores.locks.renew, request.tenant_id, scope, request.run_id, LOCK_TTL_SECONDS)
+        lease[0] = await asyncio.to_thread(
+            stores.locks.renew, request.tenant_id, scope, request.run_id, LOCK_TTL_SECONDS
+        )
 
 
 async def execute_scan(
@@ -104,15 +107,32 @@ async def execute_scan(
     if existing is not None and existing.status != "running":
         return ScanOutcome(request.run_id, "already_done", existing.status)
     scope = scope_key(tenant.selection)
-    if not stores.locks.acquire(request.tenant_id, scope, request.run_id, LOCK_TTL_SECONDS):
+    etag = stores.locks.acquire(request.tenant_id, scope, request.run_id, LOCK_TTL_SECONDS)
+    if etag is None:
         holder = stores.locks.holder(request.tenant_id, scope)
         if holder is not None and holder.holder == request.run_id:
             return ScanOutcome(request.run_id, "duplicate_in_flight", "running")
-        raise ScanBusyError(f"another scan of tenant {request.tenant_id} and this scope is running; retry later")
+        etag = _take_from_finished(stores, request, scope, holder)
+        if etag is None:
+            raise ScanBusyError(f"another scan of tenant {request.tenant_id} and this scope is running; retry later")
+    lease: list[str | None] = [etag]  # the lock's current ETag, kept by the renewer
     try:
-        return await _scan_locked(request, tenant, scope, stores, graph_factory, env)
+        return await _scan_locked(request, tenant, scope, stores, graph_factory, env, lease, existing is not None)
     finally:
-        stores.locks.release(request.tenant_id, scope, request.run_id)
+        stores.locks.release(request.tenant_id, scope, request.run_id, lease[0])
+
+
+def _take_from_finished(stores: Stores, request: ScanRequest, scope: str, holder: LockState | None) -> str | None:
+    """The lock, taken over from a run that has finished but whose release was lost (a storage error
+    or a crash after its outcome was recorded): waiting for its expiry would send this scan to the
+    poison queue. A holder still running keeps it."""
+    if holder is None:
+        return stores.locks.acquire(request.tenant_id, scope, request.run_id, LOCK_TTL_SECONDS)
+    run = stores.runs.get(request.tenant_id, holder.holder)
+    if run is None or run.status == "running":
+        return None
+    log.warning("scan %s: taking over the lock left by finished run %s", request.run_id, holder.holder)
+    return stores.locks.take_over(request.tenant_id, scope, request.run_id, LOCK_TTL_SECONDS, holder)
 
 
 async def _scan_locked(
@@ -122,9 +142,12 @@ async def _scan_locked(
     stores: Stores,
     graph_factory: GraphFactory | None,
     env: Mapping[str, str] | None,
+    lease: list[str | None],
+    attempted: bool,
 ) -> ScanOutcome:
     name = snapshot_path(request.tenant_id, request.run_id)
-    stored = stores.snapshots.read(name)
+    # The snapshot is written only after the run record: without a record, there is none to find.
+    stored = stores.snapshots.read(name) if attempted else None
     if stored is not None:
         # A previous attempt wrote the snapshot but died before recording the outcome.
         try:
@@ -148,7 +171,7 @@ async def _scan_locked(
 
     # Setting definitions read in earlier runs: an unchanged tenant reads none again.
     cached = stores.definitions.load(request.tenant_id)
-    renewer = asyncio.create_task(_renew_forever(stores, request, scope))
+    renewer = asyncio.create_task(_renew_forever(stores, request, scope, lease))
     try:
         results, resolved = await _scan_graph(client, tenant.selection, key, cached)
     finally:

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.core.clock import now_iso
-from shared.core.drift import acknowledge, apply_status_change, published_run
+from shared.core.drift import acknowledge, status_delta
 from shared.errors import ConcurrentUpdateError, ConflictError, NotFoundError, PreconditionFailedError
+from shared.storage.findings import FindingWrite
 from shared.storage.stores import Stores
-
-MAX_SUMMARY_ATTEMPTS = 10
+from shared.storage.summaries import Publication
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,11 @@ class AcknowledgeResult:
 def acknowledge_finding(
     stores: Stores, tenant_id: str, finding_id: str, by: str, note: str | None, if_match: str | None = None
 ) -> AcknowledgeResult:
-    """Acknowledge a finding, guarded by its ETag; acknowledging an acknowledged finding is a no-op."""
+    """Acknowledge a finding, guarded by its ETag; acknowledging an acknowledged finding is a no-op.
+
+    One transaction writes the finding (only if unchanged since read), its history event and the
+    count delta; the summary then folds the delta in (see `shared.storage.summaries`).
+    """
     record = stores.findings.get(tenant_id, finding_id)
     if record is None:
         raise NotFoundError("finding not found")
@@ -34,31 +38,20 @@ def acknowledge_finding(
     updated, event = acknowledge(record.finding, by, note, now_iso())
     if event is None:
         return AcknowledgeResult(record.finding, record.etag, False)
-    stores.history.append(tenant_id, [event])
     try:
-        etag = stores.findings.replace(updated, record.etag)
+        (etag,) = stores.findings.commit(
+            tenant_id,
+            [FindingWrite(updated, [event], record.etag)],
+            delta=lambda _group: status_delta(record.finding["status"], updated["status"], updated, record.finding),
+            pending_key=lambda _group: f"t{event['id']}",
+            run_id="",
+            scope_key=str(updated.get("scopeKey") or ""),
+        )
     except ConcurrentUpdateError:
         raise PreconditionFailedError("the finding changed while it was being acknowledged") from None
-    _count_status_change(stores, tenant_id, record.finding, dict(updated))
+    # Counts are per scope: the summary folds a delta of another selection without counting it.
+    stores.summaries.publish(tenant_id, stores.findings, lambda summary: Publication(summary) if summary else None)
     return AcknowledgeResult(dict(updated), etag, True)
-
-
-def _count_status_change(stores: Stores, tenant_id: str, before: dict[str, Any], after: dict[str, Any]) -> None:
-    for _ in range(MAX_SUMMARY_ATTEMPTS):
-        current = stores.summaries.get(tenant_id)
-        if current is None:
-            return
-        summary: Any = current.summary
-        # Counts are per scope; a finding of an earlier selection only leaves the default list.
-        if summary.get("scopeKey") == after.get("scopeKey"):
-            summary = apply_status_change(summary, before["status"], after["status"], after, before)
-        head = stores.findings.default_head(tenant_id, published_run(summary))
-        try:
-            stores.summaries.put(tenant_id, summary, current.etag, head)
-            return
-        except ConcurrentUpdateError:
-            continue
-    raise ConcurrentUpdateError(f"summary of tenant {tenant_id} kept changing")
 
 
 def pin_baseline(stores: Stores, tenant_id: str, run_id: str, by: str) -> dict[str, Any]:

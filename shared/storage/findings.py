@@ -1,29 +1,45 @@
-"""Findings in Table Storage: one partition per tenant, changes gzip-compressed in chunks, ETag-guarded writes."""
+"""Findings in Table Storage: one partition per tenant holding its findings, their history and the
+count deltas not yet folded into its summary; changes gzip-compressed in chunks; writes are entity
+group transactions, ETag-guarded.
+
+Row keys in a tenant's partition (a transaction can only span one partition of one table, so
+everything a state change writes lives here):
+
+- a finding: its id, 32 lower-case hex digits, so every finding sorts before `g`;
+- a history event: `h{findingId}_{at}_{eventId}` (one finding's history is one prefix range,
+  oldest first), written in the same transaction as the finding state it records. It is also the
+  outbox of drift events (DESIGN §13): `relay` is `pending` until a relay has sent it;
+- a count delta: `p{runId}_{first finding id}` for a detection, `pt{eventId}` for a triage change:
+  the signed change of the summary's counts that its transaction made (see `shared.storage.summaries`).
+
+Every finding query therefore names the finding range (`RowKey ge '0' and RowKey lt 'g'`).
+"""
 
 from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 from azure.core import MatchConditions
-from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import TableTransactionError, UpdateMode
 
 from shared.core.canonical import canonical_bytes
-from shared.core.drift.models import LIST_FIELDS
+from shared.core.drift.models import LIST_FIELDS, Counts
 from shared.errors import ConcurrentUpdateError, StorageLimitError
 from shared.storage.clients import StorageClients
 from shared.storage.tables import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_ENTITIES,
     MAX_ENTITY_BYTES,
     PACKED_PROPERTY_BYTES,
     dump_json,
     entity_size,
     load_json,
     table_client,
-    transaction_batches,
 )
 
 # Finding fields kept as JSON text; `changes` is kept gzip-compressed in binary chunks.
@@ -34,6 +50,47 @@ _MAX_CHANGE_BYTES = MAX_ENTITY_BYTES - 64 * 1024
 # The default list (status new, no other filter) is kept next to the summary, one row more than the
 # largest page it serves, so its first page costs one point read whatever the number of findings.
 HEAD_ROWS: Final = 101
+# Finding ids are lower-case hex: every finding row sorts in [0, g); history and deltas after it.
+FINDING_ROWS: Final = "RowKey ge '0' and RowKey lt 'g'"
+HISTORY_PREFIX: Final = "h"
+PENDING_PREFIX: Final = "p"
+_EVENT_FIELDS = ("id", "findingId", "runId", "at", "by", "action", "note", "fromStatus", "toStatus")
+# What a drift event's relay needs besides the event (DESIGN §13 `data`), copied from the finding.
+_EVENT_DATA = ("policyType", "subjectId", "displayName", "changeType", "severity", "scopeKey")
+
+
+def history_key(finding_id: str, at: str, event_id: str) -> str:
+    """Row key of one history event: sorts by finding, then time."""
+    return f"{HISTORY_PREFIX}{finding_id}_{at}_{event_id}"
+
+
+def history_range(finding_id: str) -> tuple[str, str]:
+    """[low, high) of one finding's history row keys (`_` is followed by a backtick in ASCII)."""
+    return f"{HISTORY_PREFIX}{finding_id}_", f"{HISTORY_PREFIX}{finding_id}`"
+
+
+def history_entity(tenant_id: str, event: Mapping[str, Any], finding: Mapping[str, Any]) -> dict[str, Any]:
+    """A history row: the event, what a drift event needs to describe its finding, relay pending."""
+    entity: dict[str, Any] = {
+        "PartitionKey": tenant_id,
+        "RowKey": history_key(str(event["findingId"]), str(event["at"]), str(event["id"])),
+        "rowType": "history",
+        "relay": "pending",
+    }
+    for key in _EVENT_FIELDS:
+        if event.get(key) is not None:
+            entity[key] = event[key]
+    for key in _EVENT_DATA:
+        if finding.get(key) is not None:
+            entity[f"finding{key[0].upper()}{key[1:]}"] = finding[key]
+    return entity
+
+
+def event_from_entity(entity: Mapping[str, Any]) -> dict[str, Any]:
+    """The history event of a history row (new layout or the legacy history table)."""
+    return {k: entity[k] for k in _EVENT_FIELDS if entity.get(k) is not None} | {
+        k: None for k in ("runId", "note", "fromStatus") if entity.get(k) is None
+    }
 
 
 def finding_to_entity(finding: Mapping[str, Any]) -> dict[str, Any]:
@@ -78,8 +135,28 @@ class FindingRecord:
     etag: str
 
 
+@dataclass(frozen=True)
+class PendingCounts:
+    """A count delta written with findings and not yet folded into the summary."""
+
+    key: str
+    run_id: str  # "" for a triage change (visible at once)
+    scope_key: str
+    delta: Counts
+
+
+@dataclass(frozen=True)
+class FindingWrite:
+    """One finding's new state, the events recording its change, and the ETag it was read with
+    (None: it is new)."""
+
+    finding: Mapping[str, Any]
+    events: list[Mapping[str, Any]]
+    etag: str | None
+
+
 class FindingStore:
-    """One partition per tenant; row key = finding id."""
+    """One partition per tenant: findings (row key = finding id), their history, pending count deltas."""
 
     def __init__(self, clients: StorageClients) -> None:
         self._table = table_client(clients, "findings")
@@ -94,20 +171,21 @@ class FindingStore:
     def for_baseline(self, tenant_id: str, scope_key: str, baseline_run_id: str) -> list[FindingRecord]:
         """Every finding of one tenant, scope and baseline run (the lifecycle's `existing`)."""
         entities = self._table.query_entities(
-            "PartitionKey eq @t and scopeKey eq @s and baselineRunId eq @b",
+            f"PartitionKey eq @t and {FINDING_ROWS} and scopeKey eq @s and baselineRunId eq @b",
             parameters={"t": tenant_id, "s": scope_key, "b": baseline_run_id},
         )
         return [FindingRecord(entity_to_finding(e), str(e.metadata["etag"])) for e in entities]
 
     def list_all(self, tenant_id: str, with_changes: bool = True) -> list[dict[str, Any]]:
         """Every finding of a tenant (tests, tools; the API pages instead)."""
-        entities = self._table.query_entities("PartitionKey eq @t", parameters={"t": tenant_id})
+        entities = self._table.query_entities(f"PartitionKey eq @t and {FINDING_ROWS}", parameters={"t": tenant_id})
         return [entity_to_finding(e, with_changes) for e in entities]
 
     def counting_view(self, tenant_id: str, scope_key: str) -> list[dict[str, Any]]:
-        """The few fields the summary counts, for every finding of a tenant and scope."""
+        """The few fields the summary counts, for every finding of a tenant and scope (read only when
+        a summary has no counts to carry on: its first comparison, or a changed selection)."""
         entities = self._table.query_entities(
-            "PartitionKey eq @t and scopeKey eq @s",
+            f"PartitionKey eq @t and {FINDING_ROWS} and scopeKey eq @s",
             parameters={"t": tenant_id, "s": scope_key},
             select=["status", "changeType", "policyType", "severity"],
         )
@@ -126,7 +204,7 @@ class FindingStore:
         Visible means first seen in a run the summary has published. Keyset paging (`RowKey gt`)
         needs no storage continuation token, so a page is one query whatever came before it.
         """
-        clauses = ["PartitionKey eq @tenant", "firstSeenRunId le @published"]
+        clauses = ["PartitionKey eq @tenant", FINDING_ROWS, "firstSeenRunId le @published"]
         parameters: dict[str, Any] = {"tenant": tenant_id, "published": published}
         for name in sorted(filters):
             clauses.append(f"{name} eq @{name}")
@@ -147,42 +225,125 @@ class FindingStore:
                 break
         return rows[:page_size], len(rows) > page_size
 
-    def write(self, tenant_id: str, findings: Iterable[Mapping[str, Any]], etags: Mapping[str, str]) -> None:
-        """Create new findings and replace changed ones only if unchanged since read (ETag)."""
-        operations: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
-        for finding in findings:
-            entity = finding_to_entity(finding)
-            etag = etags.get(str(finding["id"]))
-            if etag is None:
-                operations.append(("create", entity, {}))
-            else:
-                operations.append(
-                    (
-                        "update",
-                        entity,
-                        {"mode": UpdateMode.REPLACE, "etag": etag, "match_condition": MatchConditions.IfNotModified},
-                    )
-                )
-        for batch in transaction_batches(operations):
+    def commit(
+        self,
+        tenant_id: str,
+        writes: Sequence[FindingWrite],
+        delta: Callable[[Sequence[FindingWrite]], Counts | None],
+        pending_key: Callable[[Sequence[FindingWrite]], str],
+        run_id: str,
+        scope_key: str,
+    ) -> list[str]:
+        """Write findings with their history in entity group transactions of at most 100 rows and
+        4 MB; one finding and its events never straddle two. Each transaction also creates the row
+        of its count delta (`delta` of its writes, keyed `pending_key`), so a state change, its
+        history and its effect on the counts land together or not at all. New findings and events
+        are created (a second copy fails), changed findings replaced only if their ETag still
+        matches; any conflict raises ConcurrentUpdateError with nothing of that transaction written.
+        Returns the ETags of the findings, in order (a finding's ETag after its transaction)."""
+        etags: list[str] = []
+        for group in _groups(tenant_id, writes):
+            rows = group.rows
+            counts = delta(group.writes)
+            if counts is not None:
+                rows = [
+                    *rows,
+                    ("create", _pending_entity(tenant_id, pending_key(group.writes), run_id, scope_key, counts), {}),
+                ]
             try:
-                self._table.submit_transaction(batch)
+                results = self._table.submit_transaction(rows)
             except TableTransactionError:
                 raise ConcurrentUpdateError(f"findings of tenant {tenant_id} changed while writing") from None
+            except ResourceExistsError:
+                raise ConcurrentUpdateError(f"findings of tenant {tenant_id} were written meanwhile") from None
+            etags.extend(str(results[i]["etag"]) for i in group.finding_rows)
+        return etags
 
-    def replace(self, finding: Mapping[str, Any], etag: str) -> str:
-        """Replace one finding if its ETag still matches; returns the new ETag."""
-        try:
-            meta = self._table.update_entity(
-                finding_to_entity(finding),
-                mode=UpdateMode.REPLACE,
-                etag=etag,
-                match_condition=MatchConditions.IfNotModified,
+    def pending_counts(self, tenant_id: str) -> list[PendingCounts]:
+        """Count deltas not yet folded into the summary (one small query)."""
+        entities = self._table.query_entities(
+            "PartitionKey eq @t and RowKey ge @lo and RowKey lt @hi",
+            parameters={"t": tenant_id, "lo": PENDING_PREFIX, "hi": chr(ord(PENDING_PREFIX) + 1)},
+        )
+        return [
+            PendingCounts(
+                e["RowKey"], str(e.get("runId") or ""), str(e.get("scopeKey") or ""), load_json(e["counts"], {})
             )
-        except (HttpResponseError, ResourceNotFoundError):
-            raise ConcurrentUpdateError(f"finding {finding['id']} changed meanwhile") from None
-        return str(meta["etag"])
+            for e in entities
+        ]
+
+    def clear_pending(self, tenant_id: str, keys: Iterable[str]) -> None:
+        """Delete folded count deltas (a delete of one already gone is fine: the summary lists what it
+        folded, so a delta is never counted twice)."""
+        ordered = sorted(set(keys))
+        for start in range(0, len(ordered), MAX_BATCH_ENTITIES):
+            batch = [
+                ("delete", {"PartitionKey": tenant_id, "RowKey": key})
+                for key in ordered[start : start + MAX_BATCH_ENTITIES]
+            ]
+            try:
+                self._table.submit_transaction(batch)
+            except (TableTransactionError, ResourceNotFoundError):
+                for _op, entity in batch:  # someone else cleared some: delete the rest one by one
+                    try:
+                        self._table.delete_entity(tenant_id, entity["RowKey"])
+                    except ResourceNotFoundError:
+                        pass
+
+    def history(self, tenant_id: str, finding_id: str) -> list[dict[str, Any]]:
+        """One finding's history rows, oldest first (one prefix-range query)."""
+        low, high = history_range(finding_id)
+        entities = self._table.query_entities(
+            "PartitionKey eq @t and RowKey ge @lo and RowKey lt @hi", parameters={"t": tenant_id, "lo": low, "hi": high}
+        )
+        return [event_from_entity(e) for e in entities]
 
     def default_head(self, tenant_id: str, published: str) -> list[dict[str, Any]]:
         """The first rows of the default list (status new) as readers will see it once `published` is."""
         rows, _ = self.page(tenant_id, published, {"status": "new"}, HEAD_ROWS)
         return rows
+
+
+@dataclass(frozen=True)
+class _Group:
+    writes: list[FindingWrite]
+    rows: list[tuple[str, dict[str, Any], dict[str, Any]]]
+    finding_rows: list[int]
+
+
+def _groups(tenant_id: str, writes: Sequence[FindingWrite]) -> Iterator[_Group]:
+    """Transactions of whole findings (each with its events), leaving room for one delta row."""
+    group = _Group([], [], [])
+    size = 0
+    for write in writes:
+        entity = finding_to_entity(write.finding)
+        rows: list[tuple[str, dict[str, Any], dict[str, Any]]]
+        if write.etag is None:
+            rows = [("create", entity, {})]
+        else:
+            options = {"mode": UpdateMode.REPLACE, "etag": write.etag, "match_condition": MatchConditions.IfNotModified}
+            rows = [("update", entity, options)]
+        rows += [("create", history_entity(tenant_id, event, write.finding), {}) for event in write.events]
+        weight = sum(entity_size(r[1]) + 1024 for r in rows)
+        if group.rows and (
+            len(group.rows) + len(rows) > MAX_BATCH_ENTITIES - 1 or size + weight > MAX_BATCH_BYTES - 64 * 1024
+        ):
+            yield group
+            group, size = _Group([], [], []), 0
+        group.finding_rows.append(len(group.rows))
+        group.writes.append(write)
+        group.rows.extend(rows)
+        size += weight
+    if group.rows:
+        yield group
+
+
+def _pending_entity(tenant_id: str, key: str, run_id: str, scope_key: str, counts: Counts) -> dict[str, Any]:
+    return {
+        "PartitionKey": tenant_id,
+        "RowKey": f"{PENDING_PREFIX}{key}",
+        "rowType": "counts",
+        "runId": run_id,
+        "scopeKey": scope_key,
+        "counts": dump_json(counts),
+    }

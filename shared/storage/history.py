@@ -1,43 +1,33 @@
-"""Triage history in Table Storage: append-only, one partition per finding, insert-if-absent."""
+"""Triage history: read from the tenant's findings partition (where detection and triage write it, in
+the same transaction as the state it records), and from the legacy history table for findings
+created before that layout (DESIGN §5: history is never rewritten, so old rows are read, not moved).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
-from azure.core.exceptions import ResourceExistsError
-
 from shared.storage.clients import StorageClients
+from shared.storage.findings import FindingStore, event_from_entity
 from shared.storage.tables import table_client
 
 
 class HistoryStore:
-    """Append-only history: one partition per finding, row key sorts by time, insert-if-absent."""
+    """A finding's history, oldest first."""
 
-    def __init__(self, clients: StorageClients) -> None:
-        self._table = table_client(clients, "history")
-
-    @staticmethod
-    def _partition(tenant_id: str, finding_id: str) -> str:
-        return f"{tenant_id}_{finding_id}"
-
-    def append(self, tenant_id: str, events: Iterable[Mapping[str, Any]]) -> int:
-        """Insert events that are not there yet; returns how many were new."""
-        added = 0
-        for event in events:
-            entity = {k: v for k, v in event.items() if v is not None}
-            entity["PartitionKey"] = self._partition(tenant_id, str(event["findingId"]))
-            entity["RowKey"] = f"{event['at']}_{event['id']}"
-            try:
-                self._table.create_entity(entity)
-                added += 1
-            except ResourceExistsError:
-                pass
-        return added
+    def __init__(self, clients: StorageClients, findings: FindingStore) -> None:
+        self._clients = clients
+        self._findings = findings
 
     def for_finding(self, tenant_id: str, finding_id: str) -> list[dict[str, Any]]:
-        entities = self._table.query_entities(
-            "PartitionKey eq @p", parameters={"p": self._partition(tenant_id, finding_id)}
-        )
-        out = [{k: v for k, v in e.items() if k not in ("PartitionKey", "RowKey", "Timestamp")} for e in entities]
-        return sorted(out, key=lambda e: (e["at"], e["id"]))
+        """Every event of one finding: one prefix query; the legacy table (one partition per finding)
+        only when the finding's `detected` event is not in the new layout, i.e. it was created
+        before the layout changed."""
+        events = self._findings.history(tenant_id, finding_id)
+        if not any(e.get("action") == "detected" for e in events):
+            legacy = table_client(self._clients, "history").query_entities(
+                "PartitionKey eq @p", parameters={"p": f"{tenant_id}_{finding_id}"}
+            )
+            seen = {e["id"] for e in events}
+            events += [event_from_entity(e) for e in legacy if e.get("id") not in seen]
+        return sorted(events, key=lambda e: (e["at"], e["id"]))

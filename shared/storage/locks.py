@@ -19,6 +19,7 @@ class LockState:
 
     holder: str
     expires_at: float
+    etag: str = ""
 
 
 class ScopeLocks:
@@ -32,21 +33,21 @@ class ScopeLocks:
             entity = self._table.get_entity(tenant_id, scope)
         except ResourceNotFoundError:
             return None
-        return LockState(entity["holder"], float(entity["expiresAt"]))
+        return LockState(entity["holder"], float(entity["expiresAt"]), str(entity.metadata["etag"]))
 
-    def acquire(self, tenant_id: str, scope: str, holder: str, ttl: float) -> bool:
-        """True when `holder` now holds the lock; an expired lock is taken over atomically.
+    def acquire(self, tenant_id: str, scope: str, holder: str, ttl: float) -> str | None:
+        """The lock's ETag when `holder` now holds it (None: someone holds it); an expired lock is
+        taken over atomically.
 
         Not re-entrant: a second acquire by the same holder fails while the lock is live, so two
         deliveries of one message never scan at once.
         """
         return self._take(tenant_id, scope, holder, ttl, reentrant=False)
 
-    def _take(self, tenant_id: str, scope: str, holder: str, ttl: float, reentrant: bool) -> bool:
+    def _take(self, tenant_id: str, scope: str, holder: str, ttl: float, reentrant: bool) -> str | None:
         entity = {"PartitionKey": tenant_id, "RowKey": scope, "holder": holder, "expiresAt": time.time() + ttl}
         try:
-            self._table.create_entity(entity)
-            return True
+            return str(self._table.create_entity(entity)["etag"])
         except ResourceExistsError:
             pass
         try:
@@ -55,24 +56,45 @@ class ScopeLocks:
             return self._take(tenant_id, scope, holder, ttl, reentrant)
         live = float(current["expiresAt"]) > time.time()
         if live and not (reentrant and current["holder"] == holder):
-            return False
+            return None
         try:
-            self._table.update_entity(
+            meta = self._table.update_entity(
                 entity,
                 mode=UpdateMode.REPLACE,
                 etag=current.metadata["etag"],
                 match_condition=MatchConditions.IfNotModified,
             )
-            return True
+            return str(meta["etag"])
         except (HttpResponseError, ResourceNotFoundError):
-            return False
+            return None
 
-    def renew(self, tenant_id: str, scope: str, holder: str, ttl: float) -> bool:
-        """Extend a held lock; False if someone else took it."""
+    def take_over(self, tenant_id: str, scope: str, holder: str, ttl: float, seen: LockState) -> str | None:
+        """Take a lock from a holder known to be finished (the lock as `seen`, by its ETag); None if
+        it changed meanwhile."""
+        entity = {"PartitionKey": tenant_id, "RowKey": scope, "holder": holder, "expiresAt": time.time() + ttl}
+        try:
+            meta = self._table.update_entity(
+                entity, mode=UpdateMode.REPLACE, etag=seen.etag, match_condition=MatchConditions.IfNotModified
+            )
+        except (HttpResponseError, ResourceNotFoundError):
+            return None
+        return str(meta["etag"])
+
+    def renew(self, tenant_id: str, scope: str, holder: str, ttl: float) -> str | None:
+        """Extend a held lock; its new ETag, or None if someone else took it."""
         return self._take(tenant_id, scope, holder, ttl, reentrant=True)
 
-    def release(self, tenant_id: str, scope: str, holder: str) -> None:
-        """Release the lock if `holder` still holds it."""
+    def release(self, tenant_id: str, scope: str, holder: str, etag: str | None = None) -> None:
+        """Release the lock if `holder` still holds it: one conditional delete when the ETag it was
+        last taken or renewed with is given, else read, check the holder, delete."""
+        if etag is not None:
+            try:
+                self._table.delete_entity(tenant_id, scope, etag=etag, match_condition=MatchConditions.IfNotModified)
+                return
+            except ResourceNotFoundError:
+                return
+            except HttpResponseError:
+                pass  # renewed or taken over since: look before deleting
         try:
             current = self._table.get_entity(tenant_id, scope)
         except ResourceNotFoundError:

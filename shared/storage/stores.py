@@ -53,7 +53,7 @@ class Stores:
 
     @cached_property
     def history(self) -> HistoryStore:
-        return HistoryStore(self.clients)
+        return HistoryStore(self.clients, self.findings)
 
     @cached_property
     def summaries(self) -> SummaryStore:

@@ -144,6 +144,73 @@ def refresh_summary(
     return fresh
 
 
+def _signed(counts: Counts, status: str, finding: Mapping[str, Any], delta: int) -> None:
+    """Move a count delta (no clamping: deltas are summed before they meet the counts)."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown finding status {status!r}")
+    counts[status] += delta  # type: ignore[literal-required]
+    if status != "new":
+        return
+    for fixed, key in (
+        (counts["byChangeType"], finding["changeType"]),
+        (counts["bySeverity"], finding["severity"]),
+        (counts["byPolicyType"], finding["policyType"]),
+    ):
+        fixed[str(key)] = fixed.get(str(key), 0) + delta
+
+
+def status_delta(
+    old_status: str | None,
+    new_status: str | None,
+    finding: Mapping[str, Any],
+    previous: Mapping[str, Any] | None = None,
+) -> Counts:
+    """The signed count change of one finding going from `old_status` to `new_status` (None: did not
+    exist / no longer exists); `previous` is its earlier record when its severity may have changed."""
+    delta = empty_counts()
+    if old_status is not None:
+        _signed(delta, old_status, previous if previous is not None else finding, -1)
+    if new_status is not None:
+        _signed(delta, new_status, finding, 1)
+    return delta
+
+
+def plan_delta(findings: Iterable[Mapping[str, Any]], previous: Mapping[str, Mapping[str, Any]]) -> Counts:
+    """The signed count change of writing `findings` (new states) over their `previous` records (by
+    id; absent for a finding that did not exist): what the shell stores next to them, in the same
+    transaction, so the summary can be kept by adding deltas instead of recounting."""
+    delta = empty_counts()
+    for finding in findings:
+        before = previous.get(str(finding["id"]))
+        if before is not None:
+            _signed(delta, str(before["status"]), before, -1)
+        _signed(delta, str(finding["status"]), finding, 1)
+    return delta
+
+
+def add_counts(counts: Counts, delta: Counts) -> Counts:
+    """`counts` moved by a signed `delta`: clamped at zero, breakdowns keep their fixed keys and
+    `byPolicyType` only the types with new findings (so additions and a recount agree)."""
+    out = copy.deepcopy(counts)
+    for status in STATUSES:
+        out[status] = max(0, out[status] + delta.get(status, 0))  # type: ignore[literal-required]
+    for name in ("byChangeType", "bySeverity", "byPolicyType"):
+        target: dict[str, int] = out[name]  # type: ignore[literal-required]
+        for key, value in (delta.get(name) or {}).items():  # type: ignore[attr-defined]
+            target[key] = max(0, target.get(key, 0) + value)
+    out["byPolicyType"] = {k: v for k, v in sorted(out["byPolicyType"].items()) if v}
+    return out
+
+
+def is_zero(delta: Counts) -> bool:
+    """True when a delta moves nothing."""
+    return not any(delta[s] for s in STATUSES) and not any(  # type: ignore[literal-required]
+        v
+        for name in ("byChangeType", "bySeverity", "byPolicyType")
+        for v in delta[name].values()  # type: ignore[literal-required]
+    )
+
+
 def apply_status_change(
     summary: Summary,
     old_status: str | None,
