@@ -200,6 +200,7 @@ class Outcome:
     checked: Counter[str] = field(default_factory=Counter)
     violations: list[str] = field(default_factory=list)
     faults: Counter[str] = field(default_factory=Counter)
+    fired: Counter[str] = field(default_factory=Counter)  # requests a fault rule actually failed
     seconds: float = 0.0
 
     def check(self, invariant: str, ok: bool, detail: str) -> None:
@@ -268,7 +269,9 @@ class Chaos:
 
         for _ in range(5):
             try:
-                self.host.invoke("detect_drift", func.blob.InputStream(data=data, name=f"snapshots/{name}", length=len(data)))
+                self.host.invoke(
+                    "detect_drift", func.blob.InputStream(data=data, name=f"snapshots/{name}", length=len(data))
+                )
                 return True
             except Exception:  # the host retries a failing blob trigger
                 continue
@@ -283,7 +286,11 @@ class Chaos:
             data = self._blob(name)
             copies = 3 if "concurrentBlobs" in effects else 1
             results: list[bool] = []
-            threads = [threading.Thread(target=lambda: results.append(self._deliver(name, data))) for _ in range(copies)]
+
+            def deliver(name: str = name, data: bytes = data, results: list[bool] = results) -> None:
+                results.append(self._deliver(name, data))
+
+            threads = [threading.Thread(target=deliver) for _ in range(copies)]
             if during is not None:
                 threads.append(threading.Thread(target=during))
             for thread in threads:
@@ -329,7 +336,9 @@ class Chaos:
 
         tenant = generate_tenant(schedule.seed, schedule.size, MIXES[schedule.mix], name=f"Chaos {schedule.seed}")
         self.sim.add_tenant(world.tenant_id, tenant)
-        response = self.host.http("PUT", f"/api/tenants/{world.tenant_id}", {"displayName": f"Chaos {schedule.seed}", "enabled": True})
+        response = self.host.http(
+            "PUT", f"/api/tenants/{world.tenant_id}", {"displayName": f"Chaos {schedule.seed}", "enabled": True}
+        )
         assert response.status_code in (200, 201), response.get_body()
 
     def _run(self, schedule: Schedule, outcome: Outcome) -> None:
@@ -348,7 +357,11 @@ class Chaos:
             change_seed = rng.randrange(10**9)
             made: list[list[Change]] = []
             for world in (faulty, twin):
-                made.append(change_tenant(self.sim.tenant(world.tenant_id), random.Random(change_seed), step.changes, avoid=world.changed))
+                made.append(
+                    change_tenant(
+                        self.sim.tenant(world.tenant_id), random.Random(change_seed), step.changes, avoid=world.changed
+                    )
+                )
             assert made[0] == made[1], "the twin must get the same changes"
             touched = {(c.policy_type, c.object_id) for c in made[0]}
             target = self._ack_target(faulty, twin, touched) if "ackRacesDetection" in step.effects else None
@@ -357,10 +370,14 @@ class Chaos:
             self.faults.armed = True
             try:
                 self.scan(faulty, step.effects)
-                race = (lambda: self.acknowledge(faulty, target[0])) if target else None
+                race = (lambda finding=target[0]: self.acknowledge(faulty, finding)) if target else None
                 self.detect(faulty, step.effects, during=race)
             finally:
                 self.faults.armed = False
+                for rule in self.faults.rules:
+                    outcome.fired[f"storage.{rule.label}"] += rule.hits
+                for graph_rule in self.sim.faults.rules:
+                    outcome.fired[f"graph.{graph_rule.kind}"] += graph_rule.hits
                 self.sim.faults.clear()
                 self.faults.clear()
             self.scan(twin, [])
@@ -375,8 +392,16 @@ class Chaos:
 
     def _ack_target(self, faulty: World, twin: World, touched: set[tuple[str, str]]) -> tuple[str, str] | None:
         """An open finding present in both tenants whose object this step does not change."""
-        mine = {_key(f): f["id"] for f in self.stores.findings.list_all(faulty.tenant_id, with_changes=False) if f["status"] == "new"}
-        theirs = {_key(f): f["id"] for f in self.stores.findings.list_all(twin.tenant_id, with_changes=False) if f["status"] == "new"}
+        mine = {
+            _key(f): f["id"]
+            for f in self.stores.findings.list_all(faulty.tenant_id, with_changes=False)
+            if f["status"] == "new"
+        }
+        theirs = {
+            _key(f): f["id"]
+            for f in self.stores.findings.list_all(twin.tenant_id, with_changes=False)
+            if f["status"] == "new"
+        }
         common = sorted(k for k in mine.keys() & theirs.keys() if (k[0], k[1]) not in touched)
         if not common:
             return None
@@ -408,11 +433,17 @@ class Chaos:
         for kind in step.storage:
             outcome.faults[f"storage.{kind}"] += 1
             if kind == "transactionBefore":
-                self.faults.rules.append(StorageFaultRule(kind, "table", "transaction", "findings", "before", skip=0, count=2))
+                self.faults.rules.append(
+                    StorageFaultRule(kind, "table", "transaction", "findings", "before", skip=0, count=2)
+                )
             elif kind == "transactionAnswerLost":
-                self.faults.rules.append(StorageFaultRule(kind, "table", "transaction", "findings", "after", skip=0, count=1))
+                self.faults.rules.append(
+                    StorageFaultRule(kind, "table", "transaction", "findings", "after", skip=0, count=1)
+                )
             elif kind == "summaryWrite":
-                self.faults.rules.append(StorageFaultRule(kind, "table", "update_entity", "summaries", "after", count=1))
+                self.faults.rules.append(
+                    StorageFaultRule(kind, "table", "update_entity", "summaries", "after", count=1)
+                )
             elif kind == "lockReleaseLost":
                 self.faults.rules.append(StorageFaultRule(kind, "table", "delete_entity", "locks", "before", count=10))
         for effect in step.effects:
@@ -446,14 +477,24 @@ class Chaos:
             findings = self.stores.findings.list_all(world.tenant_id)
             cache: dict[str, Any] = {}
             for f in findings:
-                base, first, last = (world.truth.get(f[k], {}) for k in ("baselineRunId", "firstSeenRunId", "lastSeenRunId"))
+                base, first, last = (
+                    world.truth.get(f[k], {}) for k in ("baselineRunId", "firstSeenRunId", "lastSeenRunId")
+                )
                 ident = f"{label} {f['changeType']} {f['policyType']}/{f['subjectId']}"
                 subject, ptype = f["subjectId"], f["policyType"]
                 if f["changeType"] == "added":
-                    ok = subject not in base.get(ptype, set()) and subject in first.get(ptype, set()) and subject in last.get(ptype, set())
+                    ok = (
+                        subject not in base.get(ptype, set())
+                        and subject in first.get(ptype, set())
+                        and subject in last.get(ptype, set())
+                    )
                     outcome.check("noFalseAddedOrRemoved", ok, ident)
                 elif f["changeType"] == "removed":
-                    ok = subject in base.get(ptype, set()) and subject not in first.get(ptype, set()) and subject not in last.get(ptype, set())
+                    ok = (
+                        subject in base.get(ptype, set())
+                        and subject not in first.get(ptype, set())
+                        and subject not in last.get(ptype, set())
+                    )
                     outcome.check("noFalseAddedOrRemoved", ok, ident)
                 for key in ("baselineRunId", "firstSeenRunId", "lastSeenRunId"):
                     doc = self._snapshot(world.tenant_id, f[key], cache)
@@ -461,7 +502,12 @@ class Chaos:
                     outcome.check("onlyCompleteTypes", entry.get("status") == "complete", f"{ident} in {key} {f[key]}")
                 history = self.stores.history.for_finding(world.tenant_id, f["id"])
                 ids = [e["id"] for e in history]
-                ok = bool(history) and history[0]["action"] == "detected" and history[-1]["toStatus"] == f["status"] and len(ids) == len(set(ids))
+                ok = (
+                    bool(history)
+                    and history[0]["action"] == "detected"
+                    and history[-1]["toStatus"] == f["status"]
+                    and len(ids) == len(set(ids))
+                )
                 outcome.check("historyComplete", ok, f"{ident}: {[e['action'] for e in history]} vs {f['status']}")
             by_id = {f["id"]: f for f in findings}
             for finding_id in world.acks:
@@ -473,8 +519,14 @@ class Chaos:
             record = self.stores.summaries.get(world.tenant_id)
             summary = record.summary if record else {}
             published = published_run(summary)
-            visible = [f for f in findings if f["firstSeenRunId"] <= published and f["scopeKey"] == summary.get("scopeKey")]
-            outcome.check("summaryCountsMatch", summary.get("counts") == count_findings(visible), f"{label} {summary.get('counts')} vs recount {count_findings(visible)}")
+            visible = [
+                f for f in findings if f["firstSeenRunId"] <= published and f["scopeKey"] == summary.get("scopeKey")
+            ]
+            outcome.check(
+                "summaryCountsMatch",
+                summary.get("counts") == count_findings(visible),
+                f"{label} {summary.get('counts')} vs recount {count_findings(visible)}",
+            )
             poison = self._poison(world)
             outcome.check("noPoison", not world.abandoned_blobs and set(poison) <= set(world.malformed),
                           f"{label} abandoned blobs {world.abandoned_blobs}, poison {poison}")  # fmt: skip
@@ -504,18 +556,25 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
     checked: Counter[str] = Counter()
     violated: Counter[str] = Counter()
     faults: Counter[str] = Counter()
+    fired: Counter[str] = Counter()
     for o in outcomes:
         checked.update(o.checked)
         faults.update(o.faults)
+        fired.update(o.fired)
         for v in o.violations:
             violated[v.split(":", 1)[0]] += 1
-    failures = [{"seed": o.seed, "violations": o.violations[:5], "schedule": Schedule.draw(o.seed).describe()} for o in outcomes if o.violations]
+    failures = [
+        {"seed": o.seed, "violations": o.violations[:5], "schedule": Schedule.draw(o.seed).describe()}
+        for o in outcomes
+        if o.violations
+    ]
     return {
         "schedules": len(outcomes),
         "failedSchedules": len(failures),
         "invariants": {name: {"checked": checked[name], "violated": violated[name]} for name in INVARIANTS},
         "harnessErrors": violated["harness"],
         "faultsInjected": dict(sorted(faults.items())),
+        "requestsFailedByFaults": dict(sorted(fired.items())),
         "secondsPerSchedule": round(sum(o.seconds for o in outcomes) / max(len(outcomes), 1), 2),
         "failures": failures,
     }  # fmt: skip

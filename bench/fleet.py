@@ -177,10 +177,10 @@ class FleetHost:
     """The local host with its own queue and blob calls counted too (they are billed as well)."""
 
     def __init__(self, connection_string: str) -> None:
-        import function_app
         from azure.storage.blob import BlobServiceClient
         from azure.storage.queue import BinaryBase64DecodePolicy, BinaryBase64EncodePolicy, QueueClient
 
+        import function_app
         from devtools.host import LocalHost
         from shared.settings import SCAN_QUEUE, SNAPSHOT_CONTAINER
         from shared.storage.metering import RequestPolicy, StorageMeter
@@ -201,7 +201,9 @@ class FleetHost:
         plain_queue = self.local.queue
         # The timer's output binding goes through the counted client too.
         self.local.queue = lambda name: self.queue if name == SCAN_QUEUE else plain_queue(name)  # type: ignore[method-assign]
-        service = BlobServiceClient.from_connection_string(connection_string, _additional_pipeline_policies=[blob_policy])
+        service = BlobServiceClient.from_connection_string(
+            connection_string, _additional_pipeline_policies=[blob_policy]
+        )
         blob_policy.base_path = "/devstoreaccount1"
         self.container = service.get_container_client(SNAPSHOT_CONTAINER)
 
@@ -405,7 +407,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--graph-latency-ms", type=int, default=0, help="simulated Graph latency per request")
     parser.add_argument("--no-probes", action="store_true", help="skip the N-changed probes")
     for key, price in PRICES.items():
-        parser.add_argument(f"--{key}", dest=key, type=float, default=price["usd"], help=f"{price['unit']} ({price['source']}, {price['date']})")
+        parser.add_argument(
+            f"--{key}",
+            dest=key,
+            type=float,
+            default=price["usd"],
+            help=f"{price['unit']} ({price['source']}, {price['date']})",
+        )
     parser.add_argument("--prices-date", default=None, help="date of prices passed in (shown with them)")
     parser.add_argument("--prices-source", default=None, help="where prices passed in come from")
     args = parser.parse_args(argv)
@@ -432,7 +440,9 @@ def main(argv: list[str] | None = None) -> int:
             host = FleetHost(azurite.connection_string)
             stores = get_stores()
             for spec in specs + probes:
-                response = host.local.http("PUT", f"/api/tenants/{spec.tenant_id}", {"displayName": f"Tenant {spec.seed}", "enabled": True})
+                response = host.local.http(
+                    "PUT", f"/api/tenants/{spec.tenant_id}", {"displayName": f"Tenant {spec.seed}", "enabled": True}
+                )
                 assert response.status_code in (200, 201), response.get_body()
             round1 = run_round(host, stores, sim, 1, {}, sizes, lambda i: i % 10 == 5)
 
@@ -462,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
     unchanged2 = [r for r in fleet2 if not r.changed_objects]
     changed2 = [r for r in fleet2 if r.changed_objects]
     probe_rows = []
-    for n, probe in zip(PROBE_CHANGES, probes, strict=True):
+    for probe in probes:
         (run2,) = [r for r in round2 if r.tenant_id == probe.tenant_id]
         (run3,) = [r for r in round3 if r.tenant_id == probe.tenant_id]
         probe_rows.append({

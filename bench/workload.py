@@ -30,7 +30,9 @@ class TenantSpec:
     mix: str
 
     def build(self) -> SimTenant:
-        return generate_tenant(self.seed, self.size, MIXES[self.mix], name=f"Tenant {self.seed}", tenant_id=self.tenant_id)
+        return generate_tenant(
+            self.seed, self.size, MIXES[self.mix], name=f"Tenant {self.seed}", tenant_id=self.tenant_id
+        )
 
 
 def fleet_specs(count: int, seed: int) -> list[TenantSpec]:
@@ -39,7 +41,7 @@ def fleet_specs(count: int, seed: int) -> list[TenantSpec]:
     rng = random.Random(seed)
     specs = []
     for index in range(count):
-        size = int(round(30 * (1000 / 30) ** rng.random()))
+        size = round(30 * (1000 / 30) ** rng.random())
         mix = rng.choices(("windows", "mixed", "entra"), weights=(0.55, 0.35, 0.10))[0]
         tenant_id = f"f{seed % 10_000:07d}-0000-4000-8000-{index:012d}"
         specs.append(TenantSpec(tenant_id, seed * 100_003 + index, size, mix))

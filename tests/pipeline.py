@@ -5,10 +5,12 @@ from __future__ import annotations
 import gzip
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import function_app
+from bench.chaos import StorageFaultRule, StorageFaults
 from devtools.host import LocalHost
 from shared.settings import ALIGNMENT_QUEUE, EVENT_QUEUE, SCAN_QUEUE, SNAPSHOT_CONTAINER
 from shared.storage.stores import Stores, get_stores
@@ -167,3 +169,17 @@ def admx_text_value(sim_tenant: Any) -> tuple[dict[str, Any], dict[str, Any], di
         for presentation in value["presentationValues"]
         if presentation["@odata.type"].endswith("Text")
     )
+
+
+@contextmanager
+def storage_faults(*rules: StorageFaultRule) -> Iterator[StorageFaults]:
+    """Fail storage requests by rule, at the storage client (the request policy's interceptors)."""
+    faults = StorageFaults()
+    faults.rules.extend(rules)
+    faults.armed = True
+    clients = open_stores().clients
+    clients.interceptors.append(faults)
+    try:
+        yield faults
+    finally:
+        clients.interceptors.remove(faults)

@@ -164,6 +164,22 @@ def by_operation(counts: Counter[tuple[str, str, str]]) -> dict[str, dict[str, i
     return out
 
 
+def _parts(request: Any) -> list[Any]:
+    """The requests inside a multipart (batch or changeset) request."""
+    info = getattr(request, "multipart_mixed_info", None)
+    return list(info[0]) if info else []
+
+
+def _with_batch_table(call: StorageCall, http: Any, base_path: str) -> StorageCall:
+    """A table transaction named by its table (one transaction spans one table and partition)."""
+    for changeset in _parts(http):
+        for part in _parts(changeset) or [changeset]:
+            inner = describe("table", part.method, part.url, base_path)
+            if inner.resource:
+                return StorageCall(call.service, call.operation, inner.resource, inner.target)
+    return call
+
+
 class RequestPolicy(HTTPPolicy):  # type: ignore[type-arg]
     """Counts every request sent to one storage service and lets interceptors see it (see module doc)."""
 
@@ -182,6 +198,8 @@ class RequestPolicy(HTTPPolicy):  # type: ignore[type-arg]
     def send(self, request: PipelineRequest[Any]) -> PipelineResponse[Any, Any]:
         http = request.http_request
         call = describe(self.service, http.method, http.url, self.base_path)
+        if call.operation == "transaction":
+            call = _with_batch_table(call, http, self.base_path)
         hooks = list(self._interceptors())
         for hook in hooks:
             hook.before(call)

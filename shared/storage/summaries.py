@@ -25,7 +25,7 @@ from azure.core.exceptions import HttpResponseError, ResourceExistsError, Resour
 from azure.data.tables import UpdateMode
 
 from shared.core.canonical import canonical_bytes
-from shared.core.drift import Summary, add_counts, count_findings, published_run
+from shared.core.drift import Counts, Summary, add_counts, clamp_counts, count_findings, published_run
 from shared.errors import ConcurrentUpdateError
 from shared.storage.clients import StorageClients
 from shared.storage.findings import FindingStore, PendingCounts
@@ -36,13 +36,15 @@ MAX_PUBLISH_ATTEMPTS = 10
 
 @dataclass(frozen=True)
 class SummaryRecord:
-    """A tenant's summary with its ETag, the head of its default findings list (None: not kept) and
-    the count deltas it has folded whose rows may still exist."""
+    """A tenant's summary with its ETag, the head of its default findings list (None: not kept), the
+    count deltas it has folded whose rows may still exist, and the exact sum of the deltas folded
+    (the summary shows it clamped at zero; None: written before deltas, its counts are exact)."""
 
     summary: dict[str, Any]
     etag: str
     head: list[dict[str, Any]] | None = None
     folded: list[str] = field(default_factory=list)
+    ledger: Counts | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,8 @@ class SummaryStore:
             return None
         head = json.loads(gzip.decompress(bytes(entity["headGz"]))) if entity.get("headGz") else None
         folded = load_json(entity.get("folded"), [])
-        return SummaryRecord(load_json(entity["summary"], {}), str(entity.metadata["etag"]), head, folded)
+        ledger = load_json(entity.get("ledger"), None)
+        return SummaryRecord(load_json(entity["summary"], {}), str(entity.metadata["etag"]), head, folded, ledger)
 
     def put(
         self,
@@ -78,9 +81,10 @@ class SummaryStore:
         etag: str | None,
         head: list[dict[str, Any]] | None = None,
         folded: list[str] | None = None,
+        ledger: Counts | None = None,
     ) -> None:
-        """Create (etag None) or replace if unchanged since read; head and folded deltas travel in the
-        same entity."""
+        """Create (etag None) or replace if unchanged since read; head, folded deltas and ledger travel
+        in the same entity."""
         entity: dict[str, Any] = {"PartitionKey": self._PARTITION, "RowKey": tenant_id, "summary": dump_json(summary)}
         if head is not None:
             packed = gzip.compress(canonical_bytes(head), mtime=0)
@@ -88,6 +92,8 @@ class SummaryStore:
                 entity["headGz"] = packed
         if folded:
             entity["folded"] = dump_json(sorted(folded))
+        if ledger is not None:
+            entity["ledger"] = dump_json(ledger)
         try:
             if etag is None:
                 self._table.create_entity(entity)
@@ -120,19 +126,24 @@ class SummaryStore:
                 # The findings already hold every delta present now: count them, fold none. A delta
                 # committed while counting would be counted twice later, so the pending set must not
                 # move while we count.
-                summary["counts"] = count_findings(findings.counting_view(tenant_id, summary["scopeKey"]))
+                ledger = count_findings(findings.counting_view(tenant_id, summary["scopeKey"]))
                 if {p.key for p in findings.pending_counts(tenant_id)} != {p.key for p in pending}:
                     continue
                 folded = [p.key for p in pending]
                 changed = True
             else:
-                folded, changed = _fold(summary, pending, done, published)
+                same_scope = record is not None and record.summary.get("scopeKey") == summary["scopeKey"]
+                start = record.ledger if record is not None and record.ledger is not None and same_scope else None
+                ledger, folded, changed = _fold(
+                    start or summary["counts"], summary["scopeKey"], pending, done, published
+                )
+            summary["counts"] = clamp_counts(ledger)
             if record is not None and record.head is not None and not changed:
                 head = record.head  # nothing a reader sees moved: visibility only grows with a delta
             else:
                 head = findings.default_head(tenant_id, published)
             try:
-                self.put(tenant_id, summary, record.etag if record else None, head, folded)
+                self.put(tenant_id, summary, record.etag if record else None, head, folded, ledger)
             except ConcurrentUpdateError:
                 continue
             findings.clear_pending(tenant_id, folded)
@@ -144,9 +155,11 @@ class SummaryStore:
         return {e["RowKey"]: load_json(e["summary"], {}) for e in entities}
 
 
-def _fold(summary: Summary, pending: list[PendingCounts], done: set[str], published: str) -> tuple[list[str], bool]:
-    """Add to `summary`'s counts each delta not folded before whose run it publishes; returns the keys
-    of every present delta now folded and whether the counts or the published run moved."""
+def _fold(
+    ledger: Counts, scope_key: str, pending: list[PendingCounts], done: set[str], published: str
+) -> tuple[Counts, list[str], bool]:
+    """`ledger` plus each delta not folded before whose run is published; returns the new ledger, the
+    keys of every present delta now folded, and whether anything a reader sees may have moved."""
     folded: list[str] = []
     changed = False
     for row in sorted(pending, key=lambda p: p.key):
@@ -155,9 +168,9 @@ def _fold(summary: Summary, pending: list[PendingCounts], done: set[str], publis
             continue
         if row.run_id and row.run_id > published:
             continue  # a comparison not yet published: its findings are still hidden
-        if row.scope_key == summary["scopeKey"]:
-            summary["counts"] = add_counts(summary["counts"], row.delta)
+        if row.scope_key == scope_key:
+            ledger = add_counts(ledger, row.delta)
             changed = True
         # a delta of another selection is dropped: a return to it recounts
         folded.append(row.key)
-    return folded, changed
+    return ledger, folded, changed

@@ -34,3 +34,7 @@ def test_thirty_seeded_schedules_keep_every_invariant(chaos: Chaos) -> None:
     assert all(report["invariants"][name]["checked"] > 0 for name in INVARIANTS), report["invariants"]
     kinds = {k.split(".", 1)[0] for k in report["faultsInjected"]}
     assert kinds == {"graph", "storage", "effect"}, report["faultsInjected"]
+    # ... and every storage fault drawn really failed requests (a rule that never matches tests nothing).
+    fired = report["requestsFailedByFaults"]
+    drawn = {k.split(".", 1)[1] for k in report["faultsInjected"] if k.startswith("storage.")}
+    assert all(fired.get(f"storage.{kind}", 0) > 0 for kind in drawn), fired

@@ -13,12 +13,23 @@ from typing import Any
 import azure.functions as func
 import pytest
 
+from bench.chaos import StorageFaultRule
 from devtools.azurite import Azurite
 from devtools.graphsim import generate_tenant
 from devtools.graphsim.generator import WINDOWS_INTUNE_MIX
 from shared.core.canonical import canonical_bytes
 from shared.flows.triage import acknowledge_finding, pin_baseline
-from tests.pipeline import cycle, findings, make_host, new_tenant_id, open_stores, register, runs, summary
+from tests.pipeline import (
+    cycle,
+    findings,
+    make_host,
+    new_tenant_id,
+    open_stores,
+    register,
+    runs,
+    storage_faults,
+    summary,
+)
 
 PILOT_GROUP = "5b0c9d2e-8f41-4a73-b6c5-0d1e2f3a4b5c"
 
@@ -352,22 +363,18 @@ def test_a_finding_with_5000_changed_settings_is_stored_and_read_back_whole(
 
 
 def test_findings_stay_hidden_until_their_summary_is_written_and_a_retry_completes(
-    host: Any, tenant: str, graph_sim: Any, monkeypatch: pytest.MonkeyPatch
+    host: Any, tenant: str, graph_sim: Any
 ) -> None:
-    from shared.storage.summaries import SummaryStore
-
     register(host, tenant)
     cycle(host)
     sim = graph_sim.tenant(tenant)
     for obj in sim.objects("deviceConfiguration")[:2]:
         sim.rename("deviceConfiguration", obj["id"], obj["displayName"] + " v2")
-    real_put = SummaryStore.put
-
-    def storage_down(self: Any, tenant_id: str, summary: Any, etag: str | None) -> None:
-        raise ConnectionError("storage unavailable")
-
-    monkeypatch.setattr(SummaryStore, "put", storage_down)
-    cycle(host)  # the host retries detect_drift and gives up: findings written, summary not
+    # Every summary write fails at the storage client; the host retries detect_drift and gives up.
+    down = StorageFaultRule("summary down", "table", "update_entity", "summaries", count=10**6)
+    with storage_faults(down):
+        cycle(host)
+    assert down.hits >= 5
     stores = open_stores()
     assert len(stores.findings.list_all(tenant)) == 2
 
@@ -379,7 +386,6 @@ def test_findings_stay_hidden_until_their_summary_is_written_and_a_retry_complet
     assert listed() == []
     assert summary(tenant)["state"] == "blocked"
 
-    monkeypatch.setattr(SummaryStore, "put", real_put)
     latest = runs(host, tenant)[0]["runId"]
     data = stores.snapshots.read(f"{tenant}/{latest}.json.gz")
     assert data is not None
@@ -389,3 +395,73 @@ def test_findings_stay_hidden_until_their_summary_is_written_and_a_retry_complet
     assert len(listed()) == 2
     assert summary(tenant)["counts"]["new"] == 2
     assert all(len(stores.history.for_finding(tenant, f["id"])) == 1 for f in stores.findings.list_all(tenant))
+
+
+def _recount(tenant: str) -> Any:
+    from shared.core.drift import count_findings
+
+    return count_findings(findings(tenant))
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_write_that_fails_mid_comparison_is_finished_by_the_retry_and_counted_once(
+    host: Any, tenant: str, graph_sim: Any, when: str
+) -> None:
+    """The second findings transaction of a comparison fails (before reaching storage, or applied with
+    its answer lost); the host's retry finishes the comparison and the summary counts each finding
+    once, without recounting."""
+    register(host, tenant)
+    cycle(host)
+    sim = graph_sim.tenant(tenant)
+    renamed = [(t, o["id"]) for t in ("settingsCatalogPolicy", "deviceConfiguration") for o in sim.objects(t)]
+    for policy_type, object_id in renamed:
+        sim.rename(policy_type, object_id, "Edited")
+    assert len(renamed) > 49  # a finding and its event are two rows: more than one transaction
+    rule = StorageFaultRule("mid-comparison", "table", "transaction", "findings", when, skip=1, count=1)
+    with storage_faults(rule):
+        cycle(host)
+    assert rule.hits == 1
+    stores = open_stores()
+    assert {(f["policyType"], f["subjectId"]) for f in findings(tenant)} == set(renamed)
+    assert summary(tenant)["counts"] == _recount(tenant)
+    assert summary(tenant)["counts"]["new"] == len(renamed)
+    for finding in findings(tenant):
+        assert [e["action"] for e in stores.history.for_finding(tenant, finding["id"])] == ["detected"]
+    assert stores.findings.pending_counts(tenant) == []
+
+
+def test_a_summary_write_whose_answer_is_lost_is_not_counted_twice(host: Any, tenant: str, graph_sim: Any) -> None:
+    register(host, tenant)
+    cycle(host)
+    sim = graph_sim.tenant(tenant)
+    for obj in sim.objects("conditionalAccessPolicy")[:3]:
+        sim.rename("conditionalAccessPolicy", obj["id"], "Renamed")
+    lost = StorageFaultRule("summary answer lost", "table", "update_entity", "summaries", "after", count=1)
+    with storage_faults(lost):
+        cycle(host)
+    assert lost.hits == 1
+    assert summary(tenant)["counts"]["new"] == 3 == _recount(tenant)["new"]
+
+
+def test_storage_transactions_per_tenant_run_stay_within_budget(host: Any, tenant: str, graph_sim: Any) -> None:
+    """An unchanged tenant's scan and detection: at most 20 transactions; with N objects changed at
+    most 40 + N/40 (findings and history in entity group transactions of up to 100 rows)."""
+    register(host, tenant)
+    cycle(host)
+    meter = open_stores().clients.meter
+
+    def cost() -> int:
+        before = meter.total()
+        cycle(host)
+        return meter.total() - before
+
+    assert cost() <= 20
+    sim = graph_sim.tenant(tenant)
+    changed = [(t, o["id"]) for t in ("settingsCatalogPolicy", "deviceConfiguration") for o in sim.objects(t)]
+    for policy_type, object_id in changed:
+        sim.rename(policy_type, object_id, "Changed by the fleet test")
+    assert len(changed) >= 50
+    assert cost() <= 40 + len(changed) / 40
+    assert len(findings(tenant)) == len(changed)
+    # Holding those findings does not make the next unchanged run dearer (no recount).
+    assert cost() <= 20

@@ -189,16 +189,28 @@ def plan_delta(findings: Iterable[Mapping[str, Any]], previous: Mapping[str, Map
 
 
 def add_counts(counts: Counts, delta: Counts) -> Counts:
-    """`counts` moved by a signed `delta`: clamped at zero, breakdowns keep their fixed keys and
-    `byPolicyType` only the types with new findings (so additions and a recount agree)."""
+    """`counts` moved by a signed `delta`, exactly (no clamping: deltas folded in another order than
+    they were written may pass through negative values and still sum to the truth; show them with
+    `clamp_counts`). `byPolicyType` drops the types that reach zero."""
     out = copy.deepcopy(counts)
     for status in STATUSES:
-        out[status] = max(0, out[status] + delta.get(status, 0))  # type: ignore[literal-required]
+        out[status] = out[status] + delta.get(status, 0)  # type: ignore[literal-required]
     for name in ("byChangeType", "bySeverity", "byPolicyType"):
         target: dict[str, int] = out[name]  # type: ignore[literal-required]
         for key, value in (delta.get(name) or {}).items():  # type: ignore[attr-defined]
-            target[key] = max(0, target.get(key, 0) + value)
+            target[key] = target.get(key, 0) + value
     out["byPolicyType"] = {k: v for k, v in sorted(out["byPolicyType"].items()) if v}
+    return out
+
+
+def clamp_counts(counts: Counts) -> Counts:
+    """Counts fit to show: nothing below zero, `byPolicyType` only with types that have new findings."""
+    out = copy.deepcopy(counts)
+    for status in STATUSES:
+        out[status] = max(0, out[status])  # type: ignore[literal-required]
+    out["byChangeType"] = {k: max(0, v) for k, v in out["byChangeType"].items()}
+    out["bySeverity"] = {k: max(0, v) for k, v in out["bySeverity"].items()}
+    out["byPolicyType"] = {k: v for k, v in sorted(out["byPolicyType"].items()) if v > 0}
     return out
 
 
