@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -208,11 +208,3 @@ class RequestPolicy(HTTPPolicy):  # type: ignore[type-arg]
         for hook in hooks:
             hook.after(call, response.http_response.status_code)
         return response
-
-
-def iter_calls(counts: Counter[tuple[str, str, str]]) -> Iterator[tuple[str, int]]:
-    """(service.operation, n) pairs of a count, largest first."""
-    merged: Counter[str] = Counter()
-    for (service, operation, _resource), n in counts.items():
-        merged[f"{service}.{operation}"] += n
-    yield from merged.most_common()

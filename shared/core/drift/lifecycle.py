@@ -16,9 +16,10 @@ finding the comparison no longer reports:
 Idempotence: a finding is only touched by a run later than the last run that evaluated it (run ids
 sort by time), so a replayed or out-of-order comparison plans nothing. History event ids are
 deterministic, hash(finding id, action, anchor), the anchor being the run for automatic events and
-the run that opened the current open period for an acknowledgement. The shell appends the events
-(insert-if-absent) before it writes the findings: a retry after a partial write then recomputes the
-same events and appends nothing twice. Automatic events are stamped with the run's finish time.
+the run that opened the current open period for an acknowledgement. The shell writes each finding
+together with its events in one transaction (create-only for events): a retry after a partial write
+finds the written findings already evaluated by this run, plans nothing for them, and so writes no
+event twice. Automatic events are stamped with the run's finish time.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class LifecyclePlan:
 
     # Full new state of every finding this comparison creates or changes, sorted by id.
     findings: list[StoredFinding]
-    # Events to append (insert-if-absent by id) before writing `findings`, sorted by finding id.
+    # Events to write with their findings (each in its finding's transaction), sorted by finding id.
     events: list[HistoryEvent]
     # The stored record each changed finding had before, by id (absent for new findings); for ETags
     # and for keeping the summary current without a recount.
