@@ -580,11 +580,8 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--schedules", type=int, default=1000)
-    parser.add_argument("--first-seed", type=int, default=1)
-    args = parser.parse_args(argv)
+def _work(seeds: list[int], progress: str | None) -> list[Outcome]:
+    """Run schedules in this process, against an Azurite and a simulator of its own."""
     import logging
 
     logging.disable(logging.CRITICAL)
@@ -592,6 +589,7 @@ def main(argv: list[str] | None = None) -> int:
     from devtools.graphsim import GraphSimulator
 
     secret = "chaos-bench-token"
+    outcomes = []
     with Azurite.start() as azurite, GraphSimulator(token_secret=secret) as sim:
         os.environ.update({
             "AzureWebJobsStorage": azurite.connection_string, "AUTH_MODE": "local", "TABLE_NAME_PREFIX": "chaos",
@@ -607,15 +605,38 @@ def main(argv: list[str] | None = None) -> int:
         faults = StorageFaults()
         stores.clients.interceptors.append(faults)
         chaos = Chaos(LocalHost(function_app.app, azurite.connection_string), sim, stores, faults)
-        outcomes = []
-        for seed in range(args.first_seed, args.first_seed + args.schedules):
+        for seed in seeds:
             outcome = chaos.run(seed)
             outcomes.append(outcome)
             if outcome.violations:
                 print(f"seed {seed} FAILED: {outcome.violations[:3]}", file=sys.stderr, flush=True)
-            elif seed % 50 == 0:
-                print(f"seed {seed} ok", file=sys.stderr, flush=True)
-    report = {"benchmark": "chaos", **summarize(outcomes)}
+            if progress:
+                with open(progress, "a", encoding="utf-8") as out:
+                    line = {"seed": seed, "violations": outcome.violations, "checked": outcome.checked,
+                            "faults": outcome.faults, "fired": outcome.fired, "seconds": round(outcome.seconds, 2)}  # fmt: skip
+                    out.write(json.dumps(line) + "\n")
+    return outcomes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--schedules", type=int, default=1000)
+    parser.add_argument("--first-seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="processes, each with its own Azurite and simulator")
+    parser.add_argument("--progress", default=None, help="append one JSON line per schedule to this file")
+    args = parser.parse_args(argv)
+    seeds = list(range(args.first_seed, args.first_seed + args.schedules))
+    started = time.perf_counter()
+    if args.workers <= 1:
+        outcomes = _work(seeds, args.progress)
+    else:
+        import multiprocessing
+
+        chunks = [seeds[i :: args.workers] for i in range(args.workers)]
+        with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
+            parts = pool.starmap(_work, [(chunk, args.progress) for chunk in chunks])
+        outcomes = sorted((o for part in parts for o in part), key=lambda o: o.seed)
+    report = {"benchmark": "chaos", **summarize(outcomes), "wallSeconds": round(time.perf_counter() - started, 1)}
     print(json.dumps(report, indent=2))
     return 0 if not report["failedSchedules"] else 1
 

@@ -11,6 +11,7 @@ from shared.core.drift import (
     BaselineInfo,
     BaselineMode,
     Comparison,
+    Counts,
     Coverage,
     LifecyclePlan,
     Reason,
@@ -18,6 +19,7 @@ from shared.core.drift import (
     Summary,
     build_summary,
     compare_snapshots,
+    is_zero,
     plan_delta,
     plan_lifecycle,
     published_run,
@@ -143,6 +145,10 @@ def _publish_summary(
     return state
 
 
+def _nonzero(delta: Counts) -> Counts | None:
+    return None if is_zero(delta) else delta  # e.g. findings only seen again: no delta row
+
+
 def _write_plan(
     tenant_id: str, comparison: Comparison, plan: LifecyclePlan, etags: dict[str, str], stores: Stores
 ) -> int:
@@ -154,7 +160,7 @@ def _write_plan(
     stores.findings.commit(
         tenant_id,
         writes,
-        delta=lambda group: plan_delta([w.finding for w in group], plan.previous),
+        delta=lambda group: _nonzero(plan_delta([w.finding for w in group], plan.previous)),
         pending_key=lambda group: f"{comparison.current_run_id}_{group[0].finding['id']}",
         run_id=comparison.current_run_id,
         scope_key=comparison.scope_key,

@@ -4,9 +4,10 @@
 policy type and severity that count findings whose status is `new` only: the default list of the
 portal. `byChangeType` and `bySeverity` always carry every key (zero included); `byPolicyType` only
 the types with at least one new finding, so a recount and a chain of incremental updates give
-equal summaries. Counts cover the findings they are given: the shell decides which set (for
-example every finding of the tenant and scope) and keeps it current with `apply_plan` and
-`apply_status_change`, so a read never recounts.
+equal summaries. Counts cover the findings they are given: the shell decides which set (every
+finding of the tenant and scope) and keeps it current by adding signed deltas (`plan_delta`,
+`status_delta`, `add_counts`): it stores each delta with the findings it describes and folds it into
+the summary later, in any order, so a read never recounts and neither does a detection.
 """
 
 from __future__ import annotations
@@ -49,33 +50,12 @@ def empty_counts() -> Counts:
     )
 
 
-def _bump(counts: Counts, status: str, finding: Mapping[str, Any], delta: int) -> None:
-    if status not in STATUSES:
-        raise ValueError(f"unknown finding status {status!r}")
-    # Clamped at zero: a summary that drifted from its findings must never show negative counts.
-    if status == "acknowledged":
-        counts["acknowledged"] = max(0, counts["acknowledged"] + delta)
-        return
-    if status == "resolved":
-        counts["resolved"] = max(0, counts["resolved"] + delta)
-        return
-    counts["new"] = max(0, counts["new"] + delta)
-    for fixed, key in ((counts["byChangeType"], finding["changeType"]), (counts["bySeverity"], finding["severity"])):
-        fixed[str(key)] = max(0, fixed.get(str(key), 0) + delta)
-    by_type = counts["byPolicyType"]
-    policy_type = str(finding["policyType"])
-    remaining = max(0, by_type.get(policy_type, 0) + delta)
-    if remaining:
-        by_type[policy_type] = remaining
-    else:
-        by_type.pop(policy_type, None)  # only types with new findings are listed
-
-
 def count_findings(findings: Iterable[Mapping[str, Any]]) -> Counts:
     """Count findings (with their lifecycle status) from scratch."""
     counts = empty_counts()
     for finding in findings:
-        _bump(counts, str(finding["status"]), finding, 1)
+        _signed(counts, str(finding["status"]), finding, 1)
+    counts["byPolicyType"] = dict(sorted(counts["byPolicyType"].items()))
     return counts
 
 
@@ -230,25 +210,18 @@ def apply_status_change(
     finding: Mapping[str, Any],
     previous: Mapping[str, Any] | None = None,
 ) -> Summary:
-    """The summary after one finding went from `old_status` to `new_status` (None: did not exist /
-    no longer exists); `previous` is its earlier record when its severity may have changed."""
+    """The summary after one finding went from `old_status` to `new_status` (see `status_delta`)."""
     updated = copy.deepcopy(summary)
-    if old_status is not None:
-        _bump(updated["counts"], old_status, previous if previous is not None else finding, -1)
-    if new_status is not None:
-        _bump(updated["counts"], new_status, finding, 1)
+    delta = status_delta(old_status, new_status, finding, previous)
+    updated["counts"] = clamp_counts(add_counts(updated["counts"], delta))
     return updated
 
 
 def apply_plan(summary: Summary, plan: LifecyclePlan) -> Summary:
     """The summary after a lifecycle plan is written: counts moved for every finding it changes."""
     updated = copy.deepcopy(summary)
-    counts = updated["counts"]
-    for finding in plan.findings:
-        before = plan.previous.get(finding["id"])
-        if before is not None:
-            _bump(counts, str(before["status"]), before, -1)
-        _bump(counts, finding["status"], finding, 1)
+    delta = plan_delta(plan.findings, plan.previous)
+    updated["counts"] = clamp_counts(add_counts(updated["counts"], delta))
     return updated
 
 
