@@ -243,11 +243,7 @@ class Chaos:
                 except BaseException as exc:  # a failed delivery is redelivered below, as the host would
                     errors.append(exc)
 
-            threads = [threading.Thread(target=deliver) for _ in range(3)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            _concurrently([deliver] * 3)
         self.host.enqueue(SCAN_QUEUE, body)
         if "duplicateMessage" in effects:
             self.host.enqueue(SCAN_QUEUE, body)
@@ -290,13 +286,7 @@ class Chaos:
             def deliver(name: str = name, data: bytes = data, results: list[bool] = results) -> None:
                 results.append(self._deliver(name, data))
 
-            threads = [threading.Thread(target=deliver) for _ in range(copies)]
-            if during is not None:
-                threads.append(threading.Thread(target=during))
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            _concurrently([deliver] * copies + ([during] if during is not None else []))
             if "duplicateBlob" in effects:
                 results.append(self._deliver(name, data))
             if not any(results):
@@ -540,6 +530,15 @@ class Chaos:
         client = self.host.queue("tenant-scans-poison")
         bodies = [m.content for m in client.peek_messages(max_messages=32)]
         return [b.decode() if isinstance(b, bytes) else str(b) for b in bodies if world.tenant_id in str(b)]
+
+
+def _concurrently(targets: list[Callable[[], None]]) -> None:
+    """Run the targets at once, each in its own thread, and wait for all."""
+    threads = [threading.Thread(target=target) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def _key(finding: dict[str, Any]) -> tuple[str, str, str]:

@@ -508,6 +508,10 @@ def main(argv: list[str] | None = None) -> int:
         "probes": probe_rows,
         "perTenantRunMeans": {k: round(v, 3) for k, v in unit.items()},
         "prices": prices,
+        "pricesVerified": False,
+        "pricesNote": "the defaults could not be checked against Microsoft's price pages from the machine that "
+        "wrote them (no internet beyond package registries); each names the source it was taken from; pass "
+        "current prices with --<name>, --prices-date and --prices-source",
         "monthlyCost": cost,
         "poisonMessages": poison,
         "targets": {
