@@ -5,7 +5,8 @@ N tenants (default 200; sizes and mixes from `bench.workload`) are registered th
 round fires the timer (`schedule_scans` → one message per tenant on `tenant-scans`), then, tenant by
 tenant as the host would, dequeues the message, runs `scan_tenant` (Graph → snapshot blob), deletes
 the message, and delivers the new snapshot the way the Event Grid blob trigger does (the host reads
-the blob) to `detect_drift`. Between the rounds a few percent of the tenants change (edits,
+the blob) to `detect_drift`; the alignment a completed scan asks for (`align_tenant`, queue) runs too.
+Between the rounds a few percent of the tenants change (edits,
 deletions, additions) and every tenant's Graph order and volatile fields are shuffled.
 
 Per tenant-run: Graph operations (the simulator's count), storage transactions by service and
@@ -182,25 +183,31 @@ class FleetHost:
 
         import function_app
         from devtools.host import LocalHost
-        from shared.settings import SCAN_QUEUE, SNAPSHOT_CONTAINER
+        from shared.settings import ALIGNMENT_QUEUE, SCAN_QUEUE, SNAPSHOT_CONTAINER
         from shared.storage.metering import RequestPolicy, StorageMeter
 
         self.meter = StorageMeter()
         self.local = LocalHost(function_app.app, connection_string)
-        queue_policy = RequestPolicy("queue", self.meter, lambda: [])
-        blob_policy = RequestPolicy("blob", self.meter, lambda: [])
-        self.queue = QueueClient.from_connection_string(
-            connection_string,
-            SCAN_QUEUE,
-            message_encode_policy=BinaryBase64EncodePolicy(),
-            message_decode_policy=BinaryBase64DecodePolicy(),
-            _additional_pipeline_policies=[queue_policy],
-        )
-        queue_policy.base_path = "/devstoreaccount1"
-        self.local.queue(SCAN_QUEUE)  # created
+
+        def counted_queue(name: str) -> QueueClient:
+            policy = RequestPolicy("queue", self.meter, lambda: [])
+            policy.base_path = "/devstoreaccount1"
+            client = QueueClient.from_connection_string(
+                connection_string,
+                name,
+                message_encode_policy=BinaryBase64EncodePolicy(),
+                message_decode_policy=BinaryBase64DecodePolicy(),
+                _additional_pipeline_policies=[policy],
+            )
+            self.local.queue(name)  # created
+            return client
+
+        self.queues = {name: counted_queue(name) for name in (SCAN_QUEUE, ALIGNMENT_QUEUE)}
+        self.queue = self.queues[SCAN_QUEUE]
         plain_queue = self.local.queue
-        # The timer's output binding goes through the counted client too.
-        self.local.queue = lambda name: self.queue if name == SCAN_QUEUE else plain_queue(name)  # type: ignore[method-assign]
+        # Output bindings and the host's dequeues go through the counted clients too.
+        self.local.queue = lambda name: self.queues.get(name) or plain_queue(name)  # type: ignore[method-assign]
+        blob_policy = RequestPolicy("blob", self.meter, lambda: [])
         service = BlobServiceClient.from_connection_string(
             connection_string, _additional_pipeline_policies=[blob_policy]
         )
@@ -211,6 +218,18 @@ class FleetHost:
         """Fire the timer; the host sends its output binding's messages to the queue one by one."""
         invocation = self.local.invoke("schedule_scans", _timer())
         return list(invocation.outputs["scans"] or [])
+
+    def align(self) -> None:
+        """Deliver the alignment message a completed scan put on its queue, as the host would."""
+        import azure.functions as func
+
+        from shared.settings import ALIGNMENT_QUEUE
+
+        queue = self.queues[ALIGNMENT_QUEUE]
+        for message in queue.receive_messages(max_messages=1, visibility_timeout=300):
+            self.local.invoke("align_tenant", func.QueueMessage(id=message.id, body=message.content))
+            queue.delete_message(message)
+            return
 
     def next_message(self) -> Any:
         for message in self.queue.receive_messages(max_messages=1, visibility_timeout=300):
@@ -237,6 +256,7 @@ def run_one(
         tracemalloc.start()
     host.local.invoke("scan_tenant", func.QueueMessage(id=message.id, body=message.content))
     host.queue.delete_message(message)
+    host.align()  # a completed scan asks for its template alignment
     name = f"{body['tenantId']}/{body['runId']}.json.gz"
     data = host.container.download_blob(name).readall()  # the blob trigger's input binding
     stream = func.blob.InputStream(data=data, name=f"snapshots/{name}", length=len(data))
@@ -448,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
 
             changed_ids = rng.sample([s.tenant_id for s in specs], max(1, round(args.changed_share * len(specs))))
             changed = {tid: sim.call("change", (tid, rng.randrange(10**9), rng.randint(1, 12))) for tid in changed_ids}
-            for n, probe in zip(PROBE_CHANGES, probes, strict=True):
+            for n, probe in zip(PROBE_CHANGES[: len(probes)], probes, strict=True):
                 changed[probe.tenant_id] = sim.call("rename_all", (probe.tenant_id, n))
             sim.call("shuffle", [(tid, rng.randrange(10**9)) for tid in sizes])
             round2 = run_round(host, stores, sim, 2, changed, sizes, lambda i: i % 10 == 5)
