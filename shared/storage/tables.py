@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from azure.core import MatchConditions
@@ -109,3 +109,18 @@ def entity_size(entity: Mapping[str, Any]) -> int:
         else:
             size += 8
     return size
+
+
+def transaction_batches(operations: Sequence[tuple[str, dict[str, Any], dict[str, Any]]]) -> Iterator[list[Any]]:
+    """Transactions of at most 100 operations and 4 MB (the service's limits), in order."""
+    batch: list[Any] = []
+    size = 0
+    for op in operations:
+        op_size = entity_size(op[1]) + 1024
+        if batch and (len(batch) >= MAX_BATCH_ENTITIES or size + op_size > MAX_BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(op)
+        size += op_size
+    if batch:
+        yield batch
