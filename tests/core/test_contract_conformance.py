@@ -23,7 +23,6 @@ from devtools.graphsim.catalog import COLLECTIONS, Nav
 from shared.core.contracts import CONTRACTS, GLOBAL_VOLATILE_FIELDS, PolicyContract
 from shared.core.contracts.model import template_fields
 from shared.core.normalise import APP_IDENTIFIER_FIELDS, KEY_FIELDS, is_secret_name
-from tests.tools import missing_tool
 
 EXTRACTED = load_extract()
 IDS = sorted(CONTRACTS)
@@ -195,7 +194,9 @@ def test_the_simulator_serves_collections_and_navigations_that_exist() -> None:
 
 def test_the_extract_agrees_with_microsofts_files() -> None:
     if not METADATA_DIR.is_dir():
-        missing_tool(f"Microsoft's Graph metadata is not at {METADATA_DIR}: the extract cannot be re-checked")
+        # Reference material beside the repository, not a tool the project installs: a clone without it
+        # (a user's machine) still checks every contract against the checked-in extract above.
+        pytest.skip(f"Microsoft's Graph metadata is not at {METADATA_DIR}: the extract cannot be re-checked")
     assert EXTRACT.is_file()
     assert recheck(EXTRACTED, METADATA_DIR) == []
 
