@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,8 +27,12 @@ from shared.storage.stores import Stores
 
 log = logging.getLogger(__name__)
 
-LOCK_TTL_SECONDS = 600.0
-LOCK_RENEW_SECONDS = 60.0
+# A live scan renews its lock every LOCK_RENEW_SECONDS; a crashed one's lock lapses within
+# LOCK_TTL_SECONDS, well inside the queue's retry window (host.json: 5 deliveries, 30 s apart).
+LOCK_TTL_SECONDS = 90.0
+LOCK_RENEW_SECONDS = 30.0
+# How often a second delivery of a run still in flight looks again.
+LOCK_POLL_SECONDS = 2.0
 
 GraphFactory = Callable[[str], GraphClient]
 
@@ -37,7 +42,7 @@ class ScanOutcome:
     """What handling one scan message did."""
 
     run_id: str
-    action: str  # scanned | already_done | duplicate_in_flight | tenant_missing | recovered
+    action: str  # scanned | already_done | tenant_missing | recovered
     status: str | None
 
 
@@ -111,15 +116,55 @@ async def execute_scan(
     if etag is None:
         holder = stores.locks.holder(request.tenant_id, scope)
         if holder is not None and holder.holder == request.run_id:
-            return ScanOutcome(request.run_id, "duplicate_in_flight", "running")
+            return await _second_delivery(stores, request, scope, tenant, graph_factory, env)
         etag = _take_from_finished(stores, request, scope, holder)
         if etag is None:
             raise ScanBusyError(f"another scan of tenant {request.tenant_id} and this scope is running; retry later")
+    return await _scan_holding(request, tenant, scope, stores, graph_factory, env, etag, existing is not None)
+
+
+async def _scan_holding(
+    request: ScanRequest,
+    tenant: Tenant,
+    scope: str,
+    stores: Stores,
+    graph_factory: GraphFactory | None,
+    env: Mapping[str, str] | None,
+    etag: str,
+    attempted: bool,
+) -> ScanOutcome:
+    """Scan under the lock just taken (its ETag), and release it whatever happens."""
     lease: list[str | None] = [etag]  # the lock's current ETag, kept by the renewer
     try:
-        return await _scan_locked(request, tenant, scope, stores, graph_factory, env, lease, existing is not None)
+        return await _scan_locked(request, tenant, scope, stores, graph_factory, env, lease, attempted)
     finally:
         stores.locks.release(request.tenant_id, scope, request.run_id, lease[0])
+
+
+async def _second_delivery(
+    stores: Stores,
+    request: ScanRequest,
+    scope: str,
+    tenant: Tenant,
+    graph_factory: GraphFactory | None,
+    env: Mapping[str, str] | None,
+) -> ScanOutcome:
+    """This run's lock is held under this run's own id: another delivery of the message is scanning,
+    or an earlier attempt crashed and left it. Dropping the message would leave a crashed run
+    `running` for ever, and retrying it would send a slow scan's duplicate to the poison queue, so
+    wait: until the run is recorded (the other delivery finished), or until the lock lapses (nobody
+    renews it: the attempt died) and this delivery takes it and scans."""
+    deadline = time.monotonic() + LOCK_TTL_SECONDS + LOCK_RENEW_SECONDS
+    while time.monotonic() < deadline:
+        await asyncio.sleep(LOCK_POLL_SECONDS)
+        run = stores.runs.get(request.tenant_id, request.run_id)
+        if run is not None and run.status != "running":
+            return ScanOutcome(request.run_id, "already_done", run.status)
+        etag = stores.locks.acquire(request.tenant_id, scope, request.run_id, LOCK_TTL_SECONDS)
+        if etag is not None:
+            log.warning("scan %s: an earlier attempt left its lock; scanning again", request.run_id)
+            return await _scan_holding(request, tenant, scope, stores, graph_factory, env, etag, True)
+    raise ScanBusyError(f"scan {request.run_id} is still held by another delivery; retry later")
 
 
 def _take_from_finished(stores: Stores, request: ScanRequest, scope: str, holder: LockState | None) -> str | None:

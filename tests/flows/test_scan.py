@@ -241,6 +241,57 @@ def test_two_scans_of_one_scope_never_overlap_and_the_waiting_one_completes_late
     assert run(host, tenant, request.run_id)["status"] == "completed"
 
 
+def test_a_redelivery_after_a_crash_waits_out_the_dead_attempts_lock_and_completes_the_run(
+    host: Any, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shared.flows import scan
+
+    monkeypatch.setattr(scan, "LOCK_TTL_SECONDS", 1.5)
+    monkeypatch.setattr(scan, "LOCK_POLL_SECONDS", 0.2)
+    record = register(host, tenant)
+    stores = open_stores()
+    request = new_scan_request(tenant, "schedule")
+    # The first attempt started the run, took the lock and died: nobody renews or releases it.
+    stores.runs.start(
+        tenant, request.run_id, record["scopeKey"], record["policyTypes"], "schedule", "2026-01-01T00:00:00.000Z"
+    )
+    assert stores.locks.acquire(tenant, record["scopeKey"], request.run_id, 1.5)
+    host.enqueue(SCAN_QUEUE, request.to_message())
+    assert host.drain_queue(SCAN_QUEUE) == 1
+    assert run(host, tenant, request.run_id)["status"] == "completed"
+    assert snapshot_names(tenant) == [f"{tenant}/{request.run_id}.json.gz"]
+    assert host.queue(f"{SCAN_QUEUE}-poison").get_queue_properties().approximate_message_count == 0
+
+
+def test_a_second_delivery_of_a_scan_in_flight_waits_for_it_and_scans_nothing(
+    host: Any, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shared.flows import scan
+
+    monkeypatch.setattr(scan, "LOCK_POLL_SECONDS", 0.2)
+    record = register(host, tenant)
+    stores = open_stores()
+    first = new_scan_request(tenant, "schedule")
+    stores.runs.start(
+        tenant, first.run_id, record["scopeKey"], record["policyTypes"], "schedule", "2026-01-01T00:00:00.000Z"
+    )
+    assert stores.locks.acquire(tenant, record["scopeKey"], first.run_id, 60)
+
+    def the_first_delivery_finishes() -> None:
+        stores.runs.finish(tenant, first.run_id, "completed", "2026-01-01T00:00:05.000Z", {})
+        stores.locks.release(tenant, record["scopeKey"], first.run_id)
+
+    timer = threading.Timer(1.0, the_first_delivery_finishes)
+    timer.start()
+    try:
+        host.invoke("scan_tenant", func.QueueMessage(id="m2", body=first.to_message().encode()))
+    finally:
+        timer.join()
+    # The second delivery saw the run recorded and wrote nothing of its own.
+    assert run(host, tenant, first.run_id)["status"] == "completed"
+    assert snapshot_names(tenant) == []
+
+
 def test_a_crash_after_the_snapshot_is_recovered_without_a_second_snapshot(
     host: Any, tenant: str, graph_sim: Any
 ) -> None:
