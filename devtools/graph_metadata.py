@@ -111,20 +111,26 @@ class Version:
         return None
 
     def resolve(self, path: str) -> str:
-        """The type a path answers with (`{id}` for keys): raises KeyError naming the bad segment."""
+        """The type a path answers with (`{id}` for keys): raises KeyError naming the bad segment.
+
+        The last segment may also be a structural property (an OData property path, such as a
+        branding profile's logo read at its own path).
+        """
         segments = [s for s in path.split("/") if s]
         if not segments or segments[0] not in self.roots:
             raise KeyError(f"no root singleton or entity set '{segments[0] if segments else ''}'")
         current = self.roots[segments[0]]
         is_collection = current.startswith("Collection(")
         current = element_type(current)
-        for segment in segments[1:]:
+        for index, segment in enumerate(segments[1:], start=1):
             if segment == KEY:
                 if not is_collection:
                     raise KeyError(f"'{path}': a key after a single-valued segment")
                 is_collection = False
                 continue
             target = self.navigation(current, segment)
+            if target is None and index == len(segments) - 1 and not is_collection:
+                target = self.member(current, segment)
             if target is None:
                 raise KeyError(f"'{path}': no navigation '{segment}' on {current}")
             is_collection = target.startswith("Collection(")

@@ -35,6 +35,8 @@ KEY_FIELDS: Final = (
     "bundleId",
     "packageId",
     "ruleName",
+    "payloadId",
+    "locale",
 )
 # mobileAppIdentifier subtypes (iOS and macOS bundleId, Android packageId, Windows windowsAppId).
 APP_IDENTIFIER_FIELDS: Final = ("bundleId", "packageId", "windowsAppId")
@@ -68,7 +70,16 @@ def secret_marker(value: Any, secret_key: bytes | None) -> str:
 
 
 def script_summary(value: Any) -> dict[str, Any]:
-    """A script body as hash and size only (base64 as Graph sends it, or plain text)."""
+    """A script body as hash and size only (base64 as Graph sends it, or plain text).
+
+    A `mimeContent` (`{"type", "value"}`: a logo, an app icon) keeps its type beside the hash and
+    size of its bytes.
+    """
+    if isinstance(value, dict):
+        summary = script_summary(value.get("value") or "")
+        if value.get("type"):
+            summary["type"] = value["type"]
+        return summary
     raw: bytes
     if isinstance(value, str):
         try:
@@ -174,6 +185,8 @@ class _Normaliser:
         self.volatile = GLOBAL_VOLATILE_FIELDS | contract.volatile_fields
         self.secrets = contract.secret_fields
         self.scripts = contract.script_fields
+        self.script_settings = contract.script_setting_ids
+        self.references = contract.reference_fields
         self.secret_key = secret_key
 
     def value(self, value: Any) -> Any:
@@ -185,13 +198,18 @@ class _Normaliser:
 
     def mapping(self, raw: dict[str, Any], drop_id: bool) -> dict[str, Any]:
         secret_value = raw.get("@odata.type") == _SECRET_SETTING_VALUE or raw.get("isEncrypted") is True
+        script_setting = raw.get("settingDefinitionId") in self.script_settings
         out: dict[str, Any] = {}
         for name, value in raw.items():
             if _is_annotation(name) or name in self.volatile or (drop_id and name == "id"):
                 continue
             if _empty(value):
                 continue
-            if name in self.scripts:
+            if name in self.references:
+                out[name] = _reference(value)
+            elif script_setting and name == "simpleSettingValue" and isinstance(value, dict):
+                out[name] = {**self.mapping(value, drop_id=False), "value": script_summary(value.get("value") or "")}
+            elif name in self.scripts:
                 out[name] = script_summary(value)
             elif (
                 name in self.secrets
@@ -223,14 +241,24 @@ class _Normaliser:
         return [entry[2] for entry in keyed]
 
 
+def _reference(value: Any) -> Any:
+    """An expanded navigation reduced to the ids of what it points at (`{"id"}`, or a sorted list of them)."""
+    if isinstance(value, dict):
+        return {"id": value["id"]} if value.get("id") else {}
+    if isinstance(value, list):
+        ids = sorted({str(v["id"]) for v in value if isinstance(v, dict) and v.get("id")})
+        return [{"id": i} for i in ids]
+    return value
+
+
 def normalise_item(contract: PolicyContract, raw: dict[str, Any], secret_key: bytes | None) -> Item:
     """A raw Graph object (with its expansions) as a normalised, secret-free, hashed item."""
     worker = _Normaliser(contract, secret_key)
-    body = {k: v for k, v in raw.items() if k not in ("id", "assignments")}
+    body = {k: v for k, v in raw.items() if k not in ("id", contract.id_field, "assignments")}
     content = worker.mapping(body, drop_id=False)
     assignments = worker.array(list(raw.get("assignments") or [])) if contract.has_assignments else []
     assignments = [{k: v for k, v in a.items() if k not in ("sourceId",)} for a in assignments]
-    item_id = str(raw.get("id") or contract.key)
+    item_id = str(raw.get(contract.id_field) or contract.key)
     display = raw.get(contract.name_field) or raw.get("displayName") or raw.get("name") or item_id
     return Item(
         id=item_id,

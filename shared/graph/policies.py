@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from shared.core.contracts import FollowUp, PolicyContract, contract_for
+from shared.core.contracts import FollowUp, PolicyContract, Source, contract_for
 from shared.core.contracts.model import fill_template
 from shared.core.normalise import normalise_item
 from shared.core.snapshot.document import TypeResult
@@ -68,15 +68,19 @@ class TypeReader:
             listed.append((source.path, body))
         else:
             for source in c.sources:
-                values = await self.collect(self.client.url(self.version, source.path, source.query))
-                for raw in values:
-                    if not isinstance(raw, dict) or not raw.get("id"):
-                        raise GraphError("invalid_response", f"{source.path} returned an object without an id")
-                    if raw.get("@odata.type") in c.skip_odata_types:
-                        continue
-                    listed.append((f"{source.path}/{raw['id']}", raw))
+                for collection, values in await self._list(source):
+                    for raw in values:
+                        key = raw.get(c.id_field) if isinstance(raw, dict) else None
+                        if not key:
+                            raise GraphError(
+                                "invalid_response", f"{collection} returned an object without {c.id_field}"
+                            )
+                        if raw.get("@odata.type") in c.skip_odata_types or c.skips(raw):
+                            continue
+                        listed.append((f"{collection}/{key}", raw))
         if c.detail_query is not None:
-            listed = await self._details(listed, lambda path, raw: f"{path}?{c.detail_query}")
+            query = f"?{c.detail_query}" if c.detail_query else ""
+            listed = await self._details(listed, lambda path, raw: f"{path}{query}")
         if c.detail_collection_by_type:
             by_type = dict(c.detail_collection_by_type)
 
@@ -90,6 +94,23 @@ class TypeReader:
         for follow_up in c.follow_ups:
             await self._follow(follow_up, listed)
         return [raw for _, raw in listed]
+
+    async def _list(self, source: Source) -> list[tuple[str, list[dict[str, Any]]]]:
+        """(collection path, its elements) of a source: one collection, or one per parent element."""
+        nested = source.split()
+        if nested is None:
+            return [(source.path, await self.collect(self.client.url(self.version, source.path, source.query)))]
+        parent_path, below = nested
+        parents = await self.collect(self.client.url(self.version, parent_path))
+        paths: list[str] = []
+        for parent in parents:
+            if not isinstance(parent, dict) or not parent.get("id"):
+                raise GraphError("invalid_response", f"{parent_path} returned an object without an id")
+            paths.append(f"{parent_path}/{parent['id']}/{below}")
+        query = f"?{source.query}" if source.query else ""
+        pages = await self._batch_json([path + query for path in paths], below)
+        collections = await asyncio.gather(*(self.collect(first_page=page) for page in pages))
+        return list(zip(paths, collections, strict=True))
 
     # -- collections and expansions -------------------------------------------------------------
 
@@ -186,9 +207,18 @@ class TypeReader:
 
     async def _follow(self, follow_up: FollowUp, owners: list[Owner]) -> None:
         wanted = [(path, owner) for path, owner in owners if not (follow_up.when_absent and follow_up.name in owner)]
+        if follow_up.only_when is not None:
+            field, expected = follow_up.only_when
+            for _, owner in wanted:
+                if owner.get(field) != expected:
+                    owner[follow_up.name] = []
+            wanted = [(path, owner) for path, owner in wanted if owner.get(field) == expected]
         if follow_up.only_if_nonempty:
             wanted = await self._gate(follow_up, follow_up.only_if_nonempty, wanted)
         if not wanted:
+            return
+        if follow_up.single:
+            await self._follow_single(follow_up, wanted)
             return
         pages = await self._batch_json([follow_up.url(path) for path, _ in wanted], follow_up.name)
         collections = await asyncio.gather(*(self.collect(first_page=page) for page in pages))
@@ -200,6 +230,20 @@ class TypeReader:
                     children.append((f"{path}/{follow_up.path}/{value['id']}", value))
         for child in follow_up.children:
             await self._follow(child, children)
+
+    async def _follow_single(self, follow_up: FollowUp, owners: list[Owner]) -> None:
+        """A single-valued navigation per owner: the object as answered, None for an empty answer (204)."""
+        replies = await self.client.batch(self.version, [follow_up.url(path) for path, _ in owners])
+        bodies: list[dict[str, Any]] = []
+        for (_, owner), reply in zip(owners, replies, strict=True):
+            if reply.status == 204 or (reply.status == 200 and reply.body is None):
+                owner[follow_up.name] = None
+            elif reply.status >= 400 or not isinstance(reply.body, dict):
+                raise _fail(reply, follow_up.name)
+            else:
+                owner[follow_up.name] = reply.body
+                bodies.append(reply.body)
+        await self.complete_expansions(bodies)
 
     async def _gate(self, follow_up: FollowUp, template: str, owners: list[Owner]) -> list[Owner]:
         """The owners whose gating collection is not provably empty; the others get `[]`.

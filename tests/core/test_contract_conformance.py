@@ -55,6 +55,13 @@ NOT_SECRET: dict[str, str] = {
     "x509CertificateField": "which certificate field binds a user",
     "exemptedCertificateAuthoritiesSubjectKeyIdentifiers": "public identifiers of CAs",
     "applicationGuardCertificateThumbprints": "certificate thumbprints, public",
+    "companyPortalVppTokenId": "the id of a VPP token, not the token",
+    "enabledSkipKeys": "Setup Assistant screens to skip",
+    "keyPath": "a registry key path (Win32 app detection and requirement rules)",
+    "vppTokenAppleId": "the Apple ID a VPP token belongs to, not the token",
+    "vppTokenDisplayName": "the name of a VPP token",
+    "vppTokenId": "the id of a VPP token, not the token",
+    "vppTokenOrganizationName": "the organisation a VPP token belongs to",
 }
 _SOUNDS_SECRET = re.compile(r"(?i)(password|passphrase|passcode|pin$|^pin|key|token|secret|credential|exitcode)")
 
@@ -96,7 +103,11 @@ def test_special_field_names_exist_on_the_types_the_contract_reads(policy_type: 
         "secret": contract.secret_fields,
         "script": contract.script_fields,
         "name": {contract.name_field},
+        "id": {contract.id_field},
         "follow-up": {f.name for _, f in contract.all_follow_ups()},
+        "follow-up condition": {f.only_when[0] for _, f in contract.all_follow_ups() if f.only_when},
+        "skip": {name for name, _ in contract.skip_when},
+        "reference": contract.reference_fields,
     }
     if contract.count_check:
         special["count"] = {contract.count_check.count_field, contract.count_check.values_field}
@@ -117,6 +128,8 @@ def test_follow_up_names_and_gate_fields_are_members_of_their_owners(policy_type
             current = owner
             for step in chain:
                 target = version.navigation(current, step)
+                if target is None and follow_up.single and step == chain[-1]:
+                    target = version.member(current, step)  # a property read at its own path
                 assert target is not None, (owner, chain)
                 current = element_type(target)
             assert follow_up.name == chain[-1], "a follow-up is stored under its navigation's name"

@@ -26,6 +26,10 @@ ASSIGNMENT_FILTER: Final = "assignmentFilter"
 SCOPE_TAG: Final = "roleScopeTag"
 NAMED_LOCATION: Final = "namedLocation"
 AUTH_STRENGTH: Final = "authenticationStrength"
+# Application permissions Graph asks for where Policy.Read.All or the Intune ones do not reach.
+PERM_DEVICE_REGISTRATION: Final = "Policy.Read.DeviceConfiguration"
+PERM_GROUP_SETTINGS: Final = "GroupSettings.Read.All"
+PERM_CLOUD_PC: Final = "CloudPC.Read.All"
 
 # `{definition.id}` in a path template: a (dotted) field of the element the path is built for.
 _TEMPLATE_FIELD: Final = re.compile(r"\{([A-Za-z0-9_.]+)\}")
@@ -37,10 +41,20 @@ class Source:
 
     `query` is sent verbatim; leave it empty where the service refuses query options
     (`policies/authenticationMethodsPolicy` answers any of them with 400).
+
+    A `{id}` segment makes a nested source: the collection before it is listed first (every page),
+    and the rest of the path is listed for each of its elements through `$batch`, pages followed
+    (Apple enrollment profiles live under each `depOnboardingSettings/{id}`). `query` applies to the
+    nested collection.
     """
 
     path: str
     query: str = ""
+
+    def split(self) -> tuple[str, str] | None:
+        """(parent collection, path below each parent element) of a nested source, else None."""
+        parent, marker, below = self.path.partition("/{id}/")
+        return (parent, below) if marker else None
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,12 @@ class FollowUp:
 
     `when_absent`: read only for owners that came without `name` (a navigation the service usually
     sends unasked, such as the authentication methods policy's configurations).
+
+    `single`: the navigation is single-valued (a complex property or entity read at its own path, such
+    as the cross-tenant access default); the object is stored as is, and an empty answer (204) as None.
+
+    `only_when`: (field, value) of the owner: only owners whose field holds that value are read, the
+    others get `[]` (combination configurations exist only on custom authentication strengths).
 
     `only_if_nonempty`: an absolute path template (`deviceManagement/groupPolicyDefinitions/{definition.id}/presentations`)
     naming a collection that must be non-empty for this follow-up to hold anything. It is read once per
@@ -65,6 +85,8 @@ class FollowUp:
     children: tuple[FollowUp, ...] = ()
     when_absent: bool = False
     only_if_nonempty: str | None = None
+    single: bool = False
+    only_when: tuple[str, str] | None = None
 
     def url(self, owner_path: str) -> str:
         """`{owner_path}/{path}?{query}` relative to the API version."""
@@ -129,7 +151,10 @@ class PolicyContract:
     api_version: ApiVersion
     sources: tuple[Source, ...]
     permission: str
-    # GET {collection}/{id}?{detail_query} merged into the listed item (script bodies live only there).
+    # What a person calls the type (Intune's and Entra's words): for pages and reports, never for identity.
+    display_name: str = ""
+    # GET {collection}/{id}?{detail_query} merged into the listed item (script bodies live only there);
+    # an empty query reads the item by id without options.
     detail_query: str | None = None
     # For polymorphic lists: the full object lives in a per-subtype collection (app protection).
     detail_collection_by_type: tuple[tuple[str, str], ...] = ()
@@ -137,7 +162,13 @@ class PolicyContract:
     skip_odata_types: frozenset[str] = frozenset()
     follow_ups: tuple[FollowUp, ...] = ()
     singleton: bool = False
+    # The key of a listed element where it is not `id` (cross-tenant access partners are keyed by tenantId).
+    id_field: str = "id"
     name_field: str = "displayName"
+    # Listed elements that are Microsoft's rather than the tenant's, skipped before any per-item read:
+    # an element is skipped when, for every (field, values) pair, its field holds one of the values
+    # (a missing field counts as None). Built-in store apps offered for app protection, not assigned.
+    skip_when: tuple[tuple[str, tuple[object, ...]], ...] = ()
     count_check: CountCheck | None = None
     # Set by the service, never by an admin: dropped before hashing (GLOBAL_VOLATILE_FIELDS apply too).
     volatile_fields: frozenset[str] = frozenset()
@@ -145,6 +176,12 @@ class PolicyContract:
     secret_fields: frozenset[str] = frozenset()
     # Bodies kept as hash and size only (script bodies, custom profile payloads), compared whole.
     script_fields: frozenset[str] = frozenset()
+    # Settings-catalog style instances (`settingDefinitionId`) whose simple value is a script body:
+    # that value is kept as hash and size (a Linux custom compliance discovery script).
+    script_setting_ids: frozenset[str] = frozenset()
+    # Navigations expanded only to say which object they point at (a role assignment's role
+    # definition, an app's categories): kept as `{"id"}`, so a change to that object is its own finding.
+    reference_fields: frozenset[str] = frozenset()
     has_assignments: bool = True
     severity: dict[str, Severity] = field(default_factory=dict)
     # Settings-based types are aligned setting by setting across all of a tenant's policies, and
@@ -153,6 +190,10 @@ class PolicyContract:
     # The kind of reference this type's objects are the names of (`assignmentFilter` for filters):
     # other objects refer to them by id, findings show their display names.
     names_kind: str | None = None
+
+    def skips(self, element: dict[str, object]) -> bool:
+        """Whether a listed element is Microsoft's and not read (see `skip_when`)."""
+        return bool(self.skip_when) and all(element.get(name) in values for name, values in self.skip_when)
 
     def severity_for(self, change: str) -> Severity:
         """Severity of an added/removed item or of a modified category."""
