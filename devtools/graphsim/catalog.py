@@ -35,6 +35,9 @@ class Nav:
     expands_empty: bool = False
     """Strict mode: the service answers this navigation with an empty collection when it is expanded
     (admin template presentation values, scope tag assignments); its own path answers in full."""
+    refused_when: tuple[str, str] | None = None
+    """Strict mode: (field, value) of the owner for which the navigation's own path is a 400
+    (combination configurations of a built-in authentication strength)."""
 
     def child(self, name: str) -> Nav | None:
         return next((n for n in self.children if n.name == name), None)
@@ -69,6 +72,28 @@ class CollectionSpec:
     setting_definitions: str | None = None
     """The catalogue (a bucket) whose definitions `settings(…)/settingDefinitions` expands: the
     definition of every instance a setting row holds, nested children included."""
+    permissions: frozenset[str] = frozenset()
+    """Application permissions any one of which lets an app read here (a tenant that consented to
+    none of them gets 403). Empty: not checked."""
+    key_field: str = "id"
+    """The property that keys an element (cross-tenant access partners are keyed by ``tenantId``)."""
+    parent: str | None = None
+    """For a nested collection (``a/b/{id}/c``): the collection whose elements own these (``a/b``)."""
+    list_omits: tuple[str, ...] = ()
+    """Strict mode: properties the list leaves out; the item read by id has them (apps' scope tags)."""
+    expand_refused: tuple[str, ...] = ()
+    """Strict mode: navigations the service refuses to ``$expand`` here (terms and conditions'
+    assignments): read at their own path."""
+    list_expand_refused: bool = False
+    """Strict mode: the list takes no ``$expand`` at all (policy sets); the item read by id does."""
+    select_only: tuple[str, ...] = ()
+    """Strict mode: properties sent only when ``$select`` names them (a reusable setting's instance)."""
+    own_path_properties: tuple[str, ...] = ()
+    """Strict mode: properties never in an answer about the object, only at their own path
+    (``{item}/{property}``; branding logos)."""
+    stamped: bool = True
+    """Intune objects added without timestamps get ``createdDateTime`` / ``lastModifiedDateTime``;
+    False where the entity has no such properties (role definitions, device categories ...)."""
 
     def nav(self, name: str) -> Nav | None:
         return next((n for n in self.navs if n.name == name), None)
@@ -76,6 +101,24 @@ class CollectionSpec:
 
 ASSIGNMENTS = Nav("assignments", entity_type="assignment")
 SETTING_DEFINITIONS = Nav("settingDefinitions", entity_type="deviceManagementConfigurationSettingDefinition")
+
+
+def _read(*names: str) -> frozenset[str]:
+    """The read permissions and their ReadWrite counterparts (Graph takes either)."""
+    return frozenset(n for name in names for n in (name, name.replace(".Read.", ".ReadWrite.")))
+
+
+CONFIG = _read("DeviceManagementConfiguration.Read.All")
+APPS = _read("DeviceManagementApps.Read.All")
+SERVICE = _read("DeviceManagementServiceConfig.Read.All")
+SCRIPTS = _read("DeviceManagementScripts.Read.All")
+RBAC = _read("DeviceManagementRBAC.Read.All")
+POLICY = _read("Policy.Read.All")
+CLOUD_PC = _read("CloudPC.Read.All")
+DEVICE_REGISTRATION = _read("Policy.Read.DeviceConfiguration")
+GROUP_SETTINGS = _read("GroupSettings.Read.All", "Group.Read.All", "Directory.Read.All")
+GROUPS = _read("Group.Read.All", "GroupMember.Read.All", "Directory.Read.All")
+BRANDING_IMAGES = ("themeColorLogo", "lightBackgroundLogo", "landingPageCustomizedImage")
 
 _SPECS: tuple[CollectionSpec, ...] = (
     CollectionSpec(
@@ -96,6 +139,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         max_top=SETTINGS_CATALOG_PAGE_SIZE,
         count_and_tips=True,
         uncounted_when_cut=("settingCount", "settings"),
+        permissions=CONFIG,
         setting_definitions="deviceManagement/configurationSettings",
     ),
     CollectionSpec(
@@ -103,6 +147,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         None,
         "microsoft.graph.deviceManagementConfigurationSettingDefinition",
         BETA_ONLY,
+        permissions=CONFIG,
     ),
     CollectionSpec(
         "deviceManagement/deviceConfigurations",
@@ -110,6 +155,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.deviceConfiguration",
         BOTH,
         navs=(ASSIGNMENTS,),
+        permissions=CONFIG,
     ),
     CollectionSpec(
         "deviceManagement/deviceCompliancePolicies",
@@ -120,6 +166,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
             ASSIGNMENTS,
             Nav("scheduledActionsForRule", children=(Nav("scheduledActionConfigurations"),)),
         ),
+        permissions=CONFIG,
     ),
     CollectionSpec(
         "deviceManagement/groupPolicyConfigurations",
@@ -137,6 +184,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
             ),
         ),
         max_expansion_depth=1,
+        permissions=CONFIG,
     ),
     CollectionSpec(
         "deviceManagement/groupPolicyDefinitions",
@@ -144,6 +192,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.groupPolicyDefinition",
         BETA_ONLY,
         navs=(Nav("presentations"),),
+        permissions=CONFIG,
     ),
     CollectionSpec(
         "deviceManagement/intents",
@@ -151,6 +200,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.deviceManagementIntent",
         BETA_ONLY,
         navs=(ASSIGNMENTS, Nav("settings"), Nav("categories", children=(Nav("settings"),))),
+        permissions=CONFIG,
     ),
     CollectionSpec(
         "deviceAppManagement/managedAppPolicies",
@@ -158,6 +208,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.managedAppPolicy",
         BOTH,
         virtual=True,
+        permissions=APPS,
     ),
     CollectionSpec(
         "deviceAppManagement/iosManagedAppProtections",
@@ -165,6 +216,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.iosManagedAppProtection",
         BOTH,
         navs=(Nav("apps"), ASSIGNMENTS),
+        permissions=APPS,
     ),
     CollectionSpec(
         "deviceAppManagement/androidManagedAppProtections",
@@ -172,6 +224,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.androidManagedAppProtection",
         BOTH,
         navs=(Nav("apps"), ASSIGNMENTS),
+        permissions=APPS,
     ),
     CollectionSpec(
         "deviceAppManagement/windowsManagedAppProtections",
@@ -179,6 +232,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.windowsManagedAppProtection",
         BETA_ONLY,
         navs=(Nav("apps"), ASSIGNMENTS),
+        permissions=APPS,
     ),
     CollectionSpec(
         "deviceAppManagement/mobileAppConfigurations",
@@ -186,6 +240,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.managedDeviceMobileAppConfiguration",
         BOTH,
         navs=(ASSIGNMENTS,),
+        permissions=APPS,
     ),
     CollectionSpec(
         "deviceAppManagement/targetedManagedAppConfigurations",
@@ -193,6 +248,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.targetedManagedAppConfiguration",
         BOTH,
         navs=(Nav("apps"), ASSIGNMENTS),
+        permissions=APPS,
     ),
     CollectionSpec(
         "deviceManagement/deviceManagementScripts",
@@ -201,6 +257,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         BETA_ONLY,
         navs=(ASSIGNMENTS,),
         detail_only=("scriptContent",),
+        permissions=SCRIPTS,
     ),
     CollectionSpec(
         "deviceManagement/deviceShellScripts",
@@ -209,6 +266,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         BETA_ONLY,
         navs=(ASSIGNMENTS,),
         detail_only=("scriptContent",),
+        permissions=SCRIPTS,
     ),
     CollectionSpec(
         "deviceManagement/deviceHealthScripts",
@@ -217,6 +275,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         BETA_ONLY,
         navs=(ASSIGNMENTS,),
         detail_only=("detectionScriptContent", "remediationScriptContent"),
+        permissions=SCRIPTS,
     ),
     CollectionSpec(
         "deviceManagement/windowsAutopilotDeploymentProfiles",
@@ -224,6 +283,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.windowsAutopilotDeploymentProfile",
         BETA_ONLY,
         navs=(ASSIGNMENTS,),
+        permissions=SERVICE,
     ),
     CollectionSpec(
         "deviceManagement/deviceEnrollmentConfigurations",
@@ -231,6 +291,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.deviceEnrollmentConfiguration",
         BOTH,
         navs=(ASSIGNMENTS,),
+        permissions=SERVICE,
     ),
     CollectionSpec(
         "deviceManagement/windowsFeatureUpdateProfiles",
@@ -238,6 +299,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.windowsFeatureUpdateProfile",
         BETA_ONLY,
         navs=(ASSIGNMENTS,),
+        permissions=CONFIG,
     ),
     CollectionSpec(
         "deviceManagement/windowsQualityUpdateProfiles",
@@ -245,6 +307,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.windowsQualityUpdateProfile",
         BETA_ONLY,
         navs=(ASSIGNMENTS,),
+        permissions=CONFIG,
     ),
     CollectionSpec(
         "deviceManagement/windowsDriverUpdateProfiles",
@@ -252,12 +315,14 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.windowsDriverUpdateProfile",
         BETA_ONLY,
         navs=(ASSIGNMENTS,),
+        permissions=CONFIG,
     ),
     CollectionSpec(
         "deviceManagement/assignmentFilters",
         "assignmentFilter",
         "microsoft.graph.deviceAndAppManagementAssignmentFilter",
         BETA_ONLY,
+        permissions=CONFIG,
     ),
     CollectionSpec(
         "deviceManagement/roleScopeTags",
@@ -265,6 +330,8 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.roleScopeTag",
         BETA_ONLY,
         navs=(Nav("assignments", entity_type="roleScopeTagAutoAssignment", expands_empty=True),),
+        permissions=RBAC,
+        stamped=False,
     ),
     CollectionSpec(
         "identity/conditionalAccess/policies",
@@ -272,6 +339,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.conditionalAccessPolicy",
         BOTH,
         intune=False,
+        permissions=POLICY,
     ),
     CollectionSpec(
         "identity/conditionalAccess/namedLocations",
@@ -279,6 +347,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.namedLocation",
         BOTH,
         intune=False,
+        permissions=POLICY,
     ),
     CollectionSpec(
         "policies/authenticationMethodsPolicy",
@@ -290,12 +359,233 @@ _SPECS: tuple[CollectionSpec, ...] = (
         intune=False,
         takes_query_options=False,
         inline_navs=("authenticationMethodConfigurations",),
+        permissions=POLICY,
     ),
-    CollectionSpec("groups", None, "microsoft.graph.group", BOTH, intune=False),
+    # -- DESIGN §10 ------------------------------------------------------------------------------
+    CollectionSpec(
+        "deviceAppManagement/mobileApps",
+        "mobileApp",
+        "microsoft.graph.mobileApp",
+        BOTH,
+        navs=(Nav("assignments", entity_type="mobileAppAssignment"), Nav("categories")),
+        permissions=APPS,
+        list_omits=("roleScopeTagIds",),
+    ),
+    CollectionSpec(
+        "deviceAppManagement/policySets",
+        "policySet",
+        "microsoft.graph.policySet",
+        BETA_ONLY,
+        navs=(ASSIGNMENTS, Nav("items")),
+        permissions=CONFIG,
+        list_expand_refused=True,
+    ),
+    CollectionSpec(
+        "deviceManagement/roleDefinitions",
+        "roleDefinition",
+        "microsoft.graph.roleDefinition",
+        BOTH,
+        permissions=RBAC,
+        stamped=False,
+    ),
+    CollectionSpec(
+        "deviceManagement/roleAssignments",
+        "roleAssignment",
+        "microsoft.graph.deviceAndAppManagementRoleAssignment",
+        BOTH,
+        navs=(Nav("roleDefinition", single=True),),
+        permissions=RBAC,
+        stamped=False,
+    ),
+    CollectionSpec(
+        "deviceManagement/deviceCategories",
+        "deviceCategory",
+        "microsoft.graph.deviceCategory",
+        BOTH,
+        permissions=CONFIG,
+        stamped=False,
+    ),
+    CollectionSpec(
+        "deviceManagement/notificationMessageTemplates",
+        "notificationMessageTemplate",
+        "microsoft.graph.notificationMessageTemplate",
+        BOTH,
+        navs=(Nav("localizedNotificationMessages"),),
+        permissions=SERVICE,
+        stamped=False,
+    ),
+    CollectionSpec(
+        "deviceManagement/termsAndConditions",
+        "termsAndConditions",
+        "microsoft.graph.termsAndConditions",
+        BOTH,
+        navs=(Nav("assignments", entity_type="termsAndConditionsAssignment"),),
+        permissions=SERVICE,
+        expand_refused=("assignments",),
+    ),
+    CollectionSpec(
+        "deviceManagement/intuneBrandingProfiles",
+        "intuneBrandingProfile",
+        "microsoft.graph.intuneBrandingProfile",
+        BETA_ONLY,
+        navs=(ASSIGNMENTS,),
+        permissions=APPS | SERVICE,
+        own_path_properties=BRANDING_IMAGES,
+    ),
+    CollectionSpec(
+        "deviceManagement/depOnboardingSettings",
+        None,
+        "microsoft.graph.depOnboardingSetting",
+        BETA_ONLY,
+        permissions=SERVICE,
+        stamped=False,
+    ),
+    CollectionSpec(
+        "deviceManagement/depOnboardingSettings/{id}/enrollmentProfiles",
+        "depEnrollmentProfile",
+        "microsoft.graph.enrollmentProfile",
+        BETA_ONLY,
+        permissions=SERVICE,
+        parent="deviceManagement/depOnboardingSettings",
+        stamped=False,
+    ),
+    CollectionSpec(
+        "deviceManagement/androidDeviceOwnerEnrollmentProfiles",
+        "androidDeviceOwnerEnrollmentProfile",
+        "microsoft.graph.androidDeviceOwnerEnrollmentProfile",
+        BETA_ONLY,
+        permissions=CONFIG,
+    ),
+    CollectionSpec(
+        "deviceManagement/deviceComplianceScripts",
+        "deviceComplianceScript",
+        "microsoft.graph.deviceComplianceScript",
+        BETA_ONLY,
+        navs=(ASSIGNMENTS,),
+        detail_only=("detectionScriptContent",),
+        permissions=SCRIPTS,
+    ),
+    CollectionSpec(
+        "deviceManagement/deviceCustomAttributeShellScripts",
+        "deviceCustomAttributeShellScript",
+        "microsoft.graph.deviceCustomAttributeShellScript",
+        BETA_ONLY,
+        navs=(ASSIGNMENTS,),
+        detail_only=("scriptContent",),
+        permissions=SCRIPTS,
+    ),
+    CollectionSpec(
+        "deviceManagement/compliancePolicies",
+        "compliancePolicy",
+        "microsoft.graph.deviceManagementCompliancePolicy",
+        BETA_ONLY,
+        navs=(
+            Nav("settings", page_size=SETTINGS_CATALOG_PAGE_SIZE, max_top=SETTINGS_CATALOG_PAGE_SIZE),
+            ASSIGNMENTS,
+            Nav("scheduledActionsForRule", children=(Nav("scheduledActionConfigurations"),)),
+        ),
+        page_size=SETTINGS_CATALOG_PAGE_SIZE,
+        max_top=SETTINGS_CATALOG_PAGE_SIZE,
+        count_and_tips=True,
+        uncounted_when_cut=("settingCount", "settings"),
+        permissions=CONFIG,
+    ),
+    CollectionSpec(
+        "deviceManagement/reusablePolicySettings",
+        "reusablePolicySetting",
+        "microsoft.graph.deviceManagementReusablePolicySetting",
+        BETA_ONLY,
+        permissions=CONFIG,
+        select_only=("settingInstance",),
+    ),
+    CollectionSpec(
+        "deviceManagement/virtualEndpoint/provisioningPolicies",
+        "cloudPcProvisioningPolicy",
+        "microsoft.graph.cloudPcProvisioningPolicy",
+        BOTH,
+        navs=(Nav("assignments", entity_type="cloudPcProvisioningPolicyAssignment"),),
+        permissions=CLOUD_PC,
+    ),
+    CollectionSpec(
+        "deviceManagement/virtualEndpoint/userSettings",
+        "cloudPcUserSetting",
+        "microsoft.graph.cloudPcUserSetting",
+        BOTH,
+        navs=(Nav("assignments", entity_type="cloudPcUserSettingAssignment"),),
+        permissions=CLOUD_PC,
+    ),
+    CollectionSpec(
+        "policies/identitySecurityDefaultsEnforcementPolicy",
+        "identitySecurityDefaultsEnforcementPolicy",
+        "microsoft.graph.identitySecurityDefaultsEnforcementPolicy",
+        BOTH,
+        singleton=True,
+        intune=False,
+        permissions=POLICY,
+    ),
+    CollectionSpec(
+        # A collection in beta: the singleton shape is v1.0's.
+        "policies/authorizationPolicy",
+        "authorizationPolicy",
+        "microsoft.graph.authorizationPolicy",
+        frozenset({V1}),
+        singleton=True,
+        intune=False,
+        permissions=POLICY,
+    ),
+    CollectionSpec(
+        "policies/authenticationStrengthPolicies",
+        "authenticationStrengthPolicy",
+        "microsoft.graph.authenticationStrengthPolicy",
+        BOTH,
+        navs=(Nav("combinationConfigurations", refused_when=("policyType", "builtIn")),),
+        intune=False,
+        permissions=POLICY,
+    ),
+    CollectionSpec(
+        "policies/crossTenantAccessPolicy",
+        "crossTenantAccessPolicy",
+        "microsoft.graph.crossTenantAccessPolicy",
+        BOTH,
+        navs=(Nav("default", single=True),),
+        singleton=True,
+        intune=False,
+        permissions=POLICY,
+    ),
+    CollectionSpec(
+        "policies/crossTenantAccessPolicy/partners",
+        "crossTenantAccessPartner",
+        "microsoft.graph.crossTenantAccessPolicyConfigurationPartner",
+        BOTH,
+        intune=False,
+        permissions=POLICY,
+        key_field="tenantId",
+    ),
+    CollectionSpec(
+        "groupSettings",
+        "groupSetting",
+        "microsoft.graph.groupSetting",
+        frozenset({V1}),
+        intune=False,
+        permissions=GROUP_SETTINGS,
+    ),
+    CollectionSpec(
+        "policies/deviceRegistrationPolicy",
+        "deviceRegistrationPolicy",
+        "microsoft.graph.deviceRegistrationPolicy",
+        BOTH,
+        singleton=True,
+        intune=False,
+        permissions=DEVICE_REGISTRATION,
+    ),
+    CollectionSpec("groups", None, "microsoft.graph.group", BOTH, intune=False, permissions=GROUPS),
 )
 
 COLLECTIONS: dict[str, CollectionSpec] = {spec.path: spec for spec in _SPECS}
 """Every servable path (without version) to its spec."""
+
+NESTED: tuple[CollectionSpec, ...] = tuple(spec for spec in _SPECS if spec.parent)
+"""Collections owned by an element of another (their paths hold ``{id}``)."""
 
 BUCKETS: tuple[str, ...] = tuple(spec.path for spec in _SPECS if not spec.virtual)
 """Stored collections, in a stable order."""
@@ -321,8 +611,33 @@ TYPE_KEYS: tuple[str, ...] = (
     "conditionalAccessPolicy",
     "namedLocation",
     "authenticationMethodsPolicy",
+    # DESIGN §10
+    "mobileApp",
+    "policySet",
+    "roleDefinition",
+    "roleAssignment",
+    "deviceCategory",
+    "notificationMessageTemplate",
+    "termsAndConditions",
+    "intuneBrandingProfile",
+    "depEnrollmentProfile",
+    "androidDeviceOwnerEnrollmentProfile",
+    "deviceComplianceScript",
+    "deviceCustomAttributeShellScript",
+    "compliancePolicy",
+    "reusablePolicySetting",
+    "cloudPcProvisioningPolicy",
+    "cloudPcUserSetting",
+    "identitySecurityDefaultsEnforcementPolicy",
+    "authorizationPolicy",
+    "authenticationStrengthPolicy",
+    "crossTenantAccessPolicy",
+    "crossTenantAccessPartner",
+    "groupSetting",
+    "deviceRegistrationPolicy",
 )
 
+_FIRST_TYPES = frozenset(TYPE_KEYS[:20])
 TYPE_COLLECTIONS: dict[str, str] = {
     "settingsCatalogPolicy": "deviceManagement/configurationPolicies",
     "deviceConfiguration": "deviceManagement/deviceConfigurations",
@@ -344,8 +659,14 @@ TYPE_COLLECTIONS: dict[str, str] = {
     "conditionalAccessPolicy": "identity/conditionalAccess/policies",
     "namedLocation": "identity/conditionalAccess/namedLocations",
     "authenticationMethodsPolicy": "policies/authenticationMethodsPolicy",
+    **{
+        spec.type_key: spec.path
+        for spec in _SPECS
+        if spec.type_key and spec.type_key not in _FIRST_TYPES and not spec.virtual
+    },
 }
-"""Type key to the collection a client lists (without version). See TYPE_BUCKETS for all paths."""
+"""Type key to the collection a client lists (without version; a nested one with ``{id}``).
+See TYPE_BUCKETS for all paths."""
 
 TYPE_BUCKETS: dict[str, tuple[str, ...]] = {
     key: tuple(s.path for s in _SPECS if s.type_key == key and not s.virtual) for key in TYPE_KEYS
@@ -372,7 +693,8 @@ MANAGED_APP_POLICY_BASE_FIELDS: tuple[str, ...] = (
 )
 """Properties of the base managedAppPolicy type: what the managedAppPolicies list returns."""
 
-SINGLETON_IDS: dict[str, str] = {"policies/authenticationMethodsPolicy": "authenticationMethodsPolicy"}
+SINGLETONS: frozenset[str] = frozenset(spec.type_key for spec in _SPECS if spec.singleton and spec.type_key)
+"""Type keys of which a tenant holds exactly one object (the authentication methods policy ...)."""
 
 UNORDERED_ARRAY_KEYS: frozenset[str] = frozenset(
     {
@@ -414,6 +736,21 @@ UNORDERED_ARRAY_KEYS: frozenset[str] = frozenset(
         "signInRiskLevels",
         "ipRanges",
         "countriesAndRegions",
+        # DESIGN §10 types
+        "items",
+        "localizedNotificationMessages",
+        "rolePermissions",
+        "allowedResourceActions",
+        "members",
+        "scopeMembers",
+        "resourceScopes",
+        "allowedCombinations",
+        "combinationConfigurations",
+        "enabledSkipKeys",
+        "companyPortalBlockedActions",
+        "domainJoinConfigurations",
+        "localesToInstall",
+        "productIds",
     }
 )
 """Array properties that ``SimTenant.shuffle_order`` reorders: their order carries no meaning.

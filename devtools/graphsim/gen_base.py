@@ -36,6 +36,14 @@ class GeneratorBase:
         self.scope_tag_ids: list[str] = ["0"]
         self.location_ids: list[str] = []
         self.dangling_group: str | None = None
+        # DESIGN §10 builders: what later builders refer to, and the owners of nested objects.
+        self.app_ids: list[str] = []
+        self.roles: list[Obj] = []
+        self.dep_tokens: list[str] = []
+        self.dep_profiles = 0
+        self.linux_scripts: list[str] = []
+        self.parents: dict[str, str] = {}
+        """Object id -> the id of the element that owns it (an enrollment profile's DEP token)."""
 
     # -- small helpers -------------------------------------------------------------------------
 

@@ -1,52 +1,84 @@
 """Deterministic tenant generation: ``generate_tenant(seed, size, mix)`` and ``generate_portfolio``.
 
-``size`` top-level objects are spread over all 20 type keys (one of each first when size >= 20, the
-rest by ``mix`` weights). The same seed, size, mix and name always give the same tenant, ids and
-timestamps included.
+``size`` top-level objects are spread over all type keys (one of each first when size reaches the
+number of type keys, the rest by ``mix`` weights; a singleton is one object or none). Microsoft's
+built-in store apps come on top and are not counted (``SimTenant.is_builtin``). The same seed, size,
+mix and name always give the same tenant, ids and timestamps included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from devtools.graphsim.catalog import TYPE_KEYS
+from devtools.graphsim.catalog import SINGLETONS, TYPE_KEYS
+from devtools.graphsim.gen_admin import AdminBuilders
 from devtools.graphsim.gen_apps import AppBuilders
 from devtools.graphsim.gen_base import Obj
 from devtools.graphsim.gen_devices import DeviceBuilders, admx_catalog
 from devtools.graphsim.gen_entra import EntraBuilders
+from devtools.graphsim.gen_identity import IdentityBuilders
+from devtools.graphsim.gen_mobile_apps import MobileAppBuilders
 from devtools.graphsim.setting_definitions import SETTING_DEFINITIONS_BUCKET, definition_catalog
 from devtools.graphsim.store import GROUP_POLICY_DEFINITIONS, SimTenant
 
+# An MSP customer's tenant: the shares of each type in a tenant of about 1,500 objects (bench.scan).
 DEFAULT_MIX: dict[str, float] = {
-    "settingsCatalogPolicy": 0.24,
-    "deviceConfiguration": 0.12,
-    "deviceCompliancePolicy": 0.06,
-    "groupPolicyConfiguration": 0.05,
-    "endpointSecurityIntent": 0.02,
-    "appProtectionPolicy": 0.05,
+    "settingsCatalogPolicy": 0.207,
+    "deviceConfiguration": 0.1,
+    "deviceCompliancePolicy": 0.05,
+    "groupPolicyConfiguration": 0.028,
+    "endpointSecurityIntent": 0.015,
+    "appProtectionPolicy": 0.03,
     "mobileAppConfiguration": 0.03,
-    "deviceManagementScript": 0.05,
-    "deviceShellScript": 0.02,
-    "deviceHealthScript": 0.04,
-    "windowsAutopilotDeploymentProfile": 0.02,
-    "deviceEnrollmentConfiguration": 0.03,
-    "windowsFeatureUpdateProfile": 0.02,
+    "deviceManagementScript": 0.035,
+    "deviceShellScript": 0.015,
+    "deviceHealthScript": 0.03,
+    "windowsAutopilotDeploymentProfile": 0.015,
+    "deviceEnrollmentConfiguration": 0.025,
+    "windowsFeatureUpdateProfile": 0.015,
     "windowsQualityUpdateProfile": 0.01,
-    "windowsDriverUpdateProfile": 0.02,
-    "assignmentFilter": 0.04,
-    "roleScopeTag": 0.02,
-    "conditionalAccessPolicy": 0.12,
-    "namedLocation": 0.03,
+    "windowsDriverUpdateProfile": 0.015,
+    "assignmentFilter": 0.035,
+    "roleScopeTag": 0.015,
+    "conditionalAccessPolicy": 0.09,
+    "namedLocation": 0.025,
     "authenticationMethodsPolicy": 0.0,
+    # DESIGN §10
+    "mobileApp": 0.08,
+    "policySet": 0.003,
+    "roleDefinition": 0.006,
+    "roleAssignment": 0.008,
+    "deviceCategory": 0.006,
+    "notificationMessageTemplate": 0.006,
+    "termsAndConditions": 0.002,
+    "intuneBrandingProfile": 0.002,
+    "depEnrollmentProfile": 0.006,
+    "androidDeviceOwnerEnrollmentProfile": 0.006,
+    "deviceComplianceScript": 0.006,
+    "deviceCustomAttributeShellScript": 0.006,
+    "compliancePolicy": 0.006,
+    "reusablePolicySetting": 0.01,
+    "cloudPcProvisioningPolicy": 0.004,
+    "cloudPcUserSetting": 0.004,
+    "authenticationStrengthPolicy": 0.004,
+    "crossTenantAccessPartner": 0.006,
+    "groupSetting": 0.003,
+    "identitySecurityDefaultsEnforcementPolicy": 0.0,
+    "authorizationPolicy": 0.0,
+    "crossTenantAccessPolicy": 0.0,
+    "deviceRegistrationPolicy": 0.0,
 }
 
-SINGLETONS = frozenset({"authenticationMethodsPolicy"})
 # Microsoft's settings catalogue is the same in every tenant: built once per process.
 _SETTING_CATALOG = definition_catalog()
 
 
 def allocate(size: int, mix: dict[str, float] | None = None) -> dict[str, int]:
-    """How many objects of each type key a tenant of ``size`` gets (largest remainder)."""
+    """How many objects of each type key a tenant of ``size`` gets (largest remainder).
+
+    Every tenant holds its singletons (Entra creates them with the tenant); with room for one of
+    every type, each type gets one first; the rest goes by the weights.
+    """
     if mix is not None:
         unknown = sorted(set(mix) - set(TYPE_KEYS))
         if unknown:
@@ -57,14 +89,13 @@ def allocate(size: int, mix: dict[str, float] | None = None) -> dict[str, int]:
     counts = dict.fromkeys(TYPE_KEYS, 0)
     if size <= 0:
         return counts
+    for key in [k for k in TYPE_KEYS if k in SINGLETONS][:size]:
+        counts[key] = 1
+    remaining = size - sum(counts.values())
     if size >= len(TYPE_KEYS):
-        counts = dict.fromkeys(TYPE_KEYS, 1)
+        for key in TYPE_KEYS:
+            counts[key] = 1
         remaining = size - len(TYPE_KEYS)
-    else:
-        remaining = size
-        if weights["authenticationMethodsPolicy"] > 0:
-            counts["authenticationMethodsPolicy"] = 1
-            remaining -= 1
     pool = {k: w for k, w in weights.items() if w > 0 and k not in SINGLETONS}
     if not pool:
         pool = {k: w for k, w in DEFAULT_MIX.items() if w > 0}
@@ -80,8 +111,8 @@ def allocate(size: int, mix: dict[str, float] | None = None) -> dict[str, int]:
     return counts
 
 
-class _Generator(DeviceBuilders, AppBuilders, EntraBuilders):
-    """All builders, run in a fixed order."""
+class _Generator(DeviceBuilders, AppBuilders, EntraBuilders, MobileAppBuilders, AdminBuilders, IdentityBuilders):
+    """All builders, run in a fixed order (the DESIGN §10 ones after the first twenty)."""
 
     def run(self) -> None:
         self.build_groups()
@@ -110,11 +141,36 @@ class _Generator(DeviceBuilders, AppBuilders, EntraBuilders):
             ("windowsDriverUpdateProfile", self.driver_update_profile),
             ("conditionalAccessPolicy", self.conditional_access_policy),
             ("authenticationMethodsPolicy", self.authentication_methods_policy),
+            ("mobileApp", self.mobile_app),
+            ("roleDefinition", self.role_definition),
+            ("roleAssignment", self.role_assignment),
+            ("deviceCategory", self.device_category),
+            ("notificationMessageTemplate", self.notification_message_template),
+            ("termsAndConditions", self.terms_and_conditions),
+            ("intuneBrandingProfile", self.intune_branding_profile),
+            ("depEnrollmentProfile", self.dep_enrollment_profile),
+            ("androidDeviceOwnerEnrollmentProfile", self.android_enrollment_profile),
+            ("deviceComplianceScript", self.device_compliance_script),
+            ("deviceCustomAttributeShellScript", self.custom_attribute_script),
+            ("reusablePolicySetting", self.reusable_policy_setting),
+            ("compliancePolicy", self.settings_compliance_policy),
+            ("cloudPcProvisioningPolicy", self.cloud_pc_provisioning_policy),
+            ("cloudPcUserSetting", self.cloud_pc_user_setting),
+            ("identitySecurityDefaultsEnforcementPolicy", self.security_defaults),
+            ("authorizationPolicy", self.authorization_policy),
+            ("authenticationStrengthPolicy", self.authentication_strength),
+            ("crossTenantAccessPolicy", self.cross_tenant_access_policy),
+            ("crossTenantAccessPartner", self.cross_tenant_access_partner),
+            ("groupSetting", self.group_setting),
+            ("deviceRegistrationPolicy", self.device_registration_policy),
+            ("policySet", self.policy_set),
         ]
         assert {k for k, _ in order} == set(TYPE_KEYS)
         for type_key, build in order:
             for i in range(self.counts[type_key]):
-                self.t.add(type_key, build(i))
+                obj = build(i)
+                self.t.add(type_key, obj, parent=self.parents.get(str(obj.get("id"))))
+        self.build_builtin_apps()
         if self.dangling_group in self.t.deleted_group_ids:
             # never used by an assignment: forget it
             self.t.deleted_group_ids.discard(self.dangling_group)
@@ -127,7 +183,7 @@ def generate_tenant(
     name: str = "Simulated Tenant",
     tenant_id: str | None = None,
 ) -> SimTenant:
-    """A deterministic tenant of ``size`` top-level objects over all 20 type keys."""
+    """A deterministic tenant of ``size`` top-level objects over all type keys."""
     tenant = SimTenant(name=name, tenant_id=tenant_id, seed=seed)
     _Generator(tenant, seed, size, allocate(size, mix)).run()
     return tenant

@@ -18,7 +18,7 @@ from devtools.graphsim.catalog import (
     EXPAND_LIMIT,
     MANAGED_APP_POLICY_BASE_FIELDS,
     MAX_TOP,
-    SINGLETON_IDS,
+    NESTED,
     VERSIONS,
     CollectionSpec,
     Nav,
@@ -183,17 +183,20 @@ class Router:
             if method != "POST":
                 raise GraphError(405, "The requested resource does not support http method 'GET'.")
             return self._get_by_ids(tenant, version, body, ctx)
-        spec, tail = self._resolve_collection(rest)
+        spec, tail, owner = self._resolve_collection(rest)
         if version not in spec.versions:
             raise GraphError(400, f"Resource not found for the segment '{spec.path.rsplit('/', 1)[-1]}'.")
         if method != "GET":
             raise GraphError(405, f"The simulator is read-only: {method} is not supported here.", intune=spec.intune)
-        self._check_strict(spec, opts)
+        self._check_consent(tenant, spec)
+        self._check_strict(spec, opts, tail)
         if len(tail) <= (0 if spec.singleton else 1):
             self._check_expand(opts.expand, spec.navs, spec.entity_type, spec.intune)
         path_no_query = "/" + "/".join([version, *rest])
+        if owner is not None:
+            return self._nested(tenant, spec, owner, tail, opts, ctx, version, rest, path_no_query)
         if spec.singleton:
-            obj = tenant.lookup(spec.path, SINGLETON_IDS[spec.path])
+            obj = next(iter(tenant.snapshot(spec.path)), None)
             if obj is None:
                 raise GraphError(404, f"Resource '{spec.path}' does not exist.")
             if not tail:
@@ -201,6 +204,8 @@ class Router:
                     unasked = {name: {} for name in spec.inline_navs if name not in opts.expand}
                     opts = replace(opts, expand={**unasked, **opts.expand})
                 return self._entity(obj, spec.navs, opts, ctx, version, spec.path, spec.path, spec, detail=True)
+            if len(tail) == 1 and tail[0] in spec.own_path_properties:
+                return self._property(obj, tail[0], ctx, version, spec.path)
             return self._walk(obj, spec.navs, tail, opts, ctx, version, spec.path, path_no_query, spec)
         if spec.virtual:
             return self._managed_app_policies(tenant, tail, opts, ctx, version, spec, path_no_query)
@@ -221,6 +226,8 @@ class Router:
         self_path = f"{spec.path}('{object_id}')"
         if len(tail) == 1:
             return self._entity(obj, spec.navs, opts, ctx, version, spec.path, self_path, spec, detail=True)
+        if len(tail) == 2 and tail[1] in spec.own_path_properties:
+            return self._property(obj, tail[1], ctx, version, self_path)
         return self._walk(obj, spec.navs, tail[1:], opts, ctx, version, self_path, path_no_query, spec)
 
     def _with_setting_definitions(self, tenant: SimTenant, spec: CollectionSpec, obj: Obj) -> Obj:
@@ -248,15 +255,60 @@ class Router:
         self._augmented[key] = (obj, out)
         return out
 
+    def _nested(
+        self,
+        tenant: SimTenant,
+        spec: CollectionSpec,
+        owner: str,
+        tail: list[str],
+        opts: QueryOptions,
+        ctx: RequestContext,
+        version: str,
+        rest: list[str],
+        path_no_query: str,
+    ) -> SimResponse:
+        """A collection owned by one element of another (``depOnboardingSettings/{id}/enrollmentProfiles``)."""
+        parent, _, below = spec.path.partition("/{id}/")
+        if tenant.lookup(parent, owner) is None:
+            self._not_found(COLLECTIONS[parent], owner, rest)
+        context = f"{parent}('{owner}')/{below}"
+        items = [o for o in tenant.snapshot(spec.path) if tenant.parent_of(spec.path, str(o[spec.key_field])) == owner]
+        if not tail:
+            return self._collection(
+                items, spec.navs, opts, ctx, version, context, path_no_query, spec.page_size, spec.max_top, spec
+            )
+        obj = next((o for o in items if str(o[spec.key_field]) == tail[0]), None)
+        if obj is None:
+            self._not_found(spec, tail[0], rest)
+        if len(tail) > 1:
+            return self._walk(
+                obj, spec.navs, tail[1:], opts, ctx, version, f"{context}('{tail[0]}')", path_no_query, spec
+            )
+        return self._entity(obj, spec.navs, opts, ctx, version, context, f"{context}('{tail[0]}')", spec, detail=True)
+
+    def _property(self, obj: Obj, name: str, ctx: RequestContext, version: str, self_path: str) -> SimResponse:
+        """A structural property read at its own path: its value, or 204 when it has none."""
+        value = obj.get(name)
+        if value is None:
+            return SimResponse(204)
+        body: Obj = {"@odata.context": f"{ctx.origin}/{version}/$metadata#{self_path}/{name}"}
+        body.update(value if isinstance(value, dict) else {"value": value})
+        return SimResponse(200, body)
+
     # -- resolution -----------------------------------------------------------------------------
 
     @staticmethod
-    def _resolve_collection(rest: list[str]) -> tuple[CollectionSpec, list[str]]:
+    def _resolve_collection(rest: list[str]) -> tuple[CollectionSpec, list[str], str | None]:
+        """(spec, the segments after its path, the owning element's id for a nested collection)."""
+        for spec in NESTED:
+            pattern = spec.path.split("/")
+            if len(rest) >= len(pattern) and all(p == "{id}" or p == r for p, r in zip(pattern, rest, strict=False)):
+                return spec, rest[len(pattern) :], rest[pattern.index("{id}")]
         for n in (3, 2, 1):
             if len(rest) >= n:
                 candidate = "/".join(rest[:n])
                 if candidate in COLLECTIONS:
-                    return COLLECTIONS[candidate], rest[n:]
+                    return COLLECTIONS[candidate], rest[n:], None
         for i in range(len(rest)):
             prefix = "/".join(rest[: i + 1])
             if not any(p == prefix or p.startswith(prefix + "/") for p in COLLECTIONS):
@@ -278,10 +330,40 @@ class Router:
             intune=spec.intune,
         )
 
-    def _check_strict(self, spec: CollectionSpec, opts: QueryOptions) -> None:
+    @staticmethod
+    def _check_consent(tenant: SimTenant, spec: CollectionSpec) -> None:
+        """403 where the tenant's admin consented to none of the permissions that read here."""
+        if tenant.granted is None or not spec.permissions or spec.permissions & tenant.granted:
+            return
+        scopes = ", ".join(sorted(spec.permissions))
+        raise GraphError(
+            403,
+            f"Application is not authorized to perform this operation. Application must have one of the "
+            f"following scopes: {scopes}",
+            "Forbidden" if spec.intune else "Authorization_RequestDenied",
+            intune=spec.intune,
+        )
+
+    def _check_strict(self, spec: CollectionSpec, opts: QueryOptions, tail: list[str]) -> None:
         """Refusals of the service that its metadata does not show."""
         if not self.strict:
             return
+        on_object = len(tail) <= (0 if spec.singleton else 1)
+        if spec.list_expand_refused and not tail and opts.expand:
+            raise GraphError(
+                400,
+                "The query specified in the URI is not valid. Query option 'Expand' is not allowed. To allow it, "
+                "set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.",
+                intune=spec.intune,
+            )
+        refused = sorted(set(spec.expand_refused) & set(opts.expand)) if on_object else []
+        if refused:
+            raise GraphError(
+                400,
+                f"The navigation property '{refused[0]}' cannot be expanded on "
+                f"'{spec.entity_type.rsplit('.', 1)[-1]}': read it at its own path.",
+                intune=spec.intune,
+            )
         if not spec.takes_query_options and opts.raw:
             name = opts.raw[0][0]
             raise GraphError(
@@ -322,18 +404,25 @@ class Router:
         ctx: RequestContext | None = None,
         version: str = "",
         self_path: str = "",
+        hidden: tuple[str, ...] = (),
+        select_only: tuple[str, ...] = (),
     ) -> Obj:
+        """An object as Graph answers it: navigations only where expanded, ``hidden`` properties left
+        out, ``select_only`` ones only when selected (both strict-mode quirks of the spec)."""
         nav_map = {n.name: n for n in navs}
         wanted = dict(expand)
         if "*" in wanted:
             wanted.pop("*")
             for n in navs:
                 wanted.setdefault(n.name, {})
+        selected = None if select is None else {name.lower() for name in select}
         out: Obj = {}
         for key, value in obj.items():
-            if key in nav_map:
+            if key in nav_map or key in hidden:
                 continue
-            if select is not None and key not in select and key != "@odata.type":
+            if selected is not None and key.lower() not in selected and key != "@odata.type":
+                continue
+            if key in select_only and (selected is None or key.lower() not in selected):
                 continue
             out[key] = None if (not detail and key in detail_only) else value
         for name, sub in wanted.items():
@@ -398,9 +487,17 @@ class Router:
                 ctx=ctx,
                 version=version,
                 self_path=self_path,
+                **self._quirks(spec),
             )
         )
         return SimResponse(200, body)
+
+    def _quirks(self, spec: CollectionSpec, listing: bool = False) -> dict[str, tuple[str, ...]]:
+        """What strict mode leaves out of an answer about an object of this spec (see catalog.py)."""
+        if not self.strict:
+            return {}
+        hidden = spec.own_path_properties + (spec.list_omits if listing else ())
+        return {"hidden": hidden, "select_only": spec.select_only}
 
     def _collection(
         self,
@@ -439,7 +536,8 @@ class Router:
                     detail=False,
                     ctx=ctx,
                     version=version,
-                    self_path=f"{context_path}('{item.get('id', '')}')",
+                    self_path=f"{context_path}('{item.get(spec.key_field, '')}')",
+                    **(self._quirks(spec, listing=True) if detail_only is None else {}),
                 )
             )
         if self.strict and spec.uncounted_when_cut and context_path == spec.path:
@@ -479,6 +577,12 @@ class Router:
         nav = next((n for n in navs if n.name == name), None)
         if nav is None:
             raise GraphError(400, f"Resource not found for the segment '{name}'.", intune=spec.intune)
+        if self.strict and nav.refused_when is not None and node.get(nav.refused_when[0]) == nav.refused_when[1]:
+            raise GraphError(
+                400,
+                f"'{name}' is supported only where {nav.refused_when[0]} is not '{nav.refused_when[1]}'.",
+                intune=spec.intune,
+            )
         value = node.get(name)
         here = f"{self_path}/{name}"
         if nav.single:

@@ -26,7 +26,19 @@ from devtools.graphsim.util import etag, guid, now_timestamp, random_timestamp
 
 Obj = dict[str, Any]
 
-SECRET_PROPERTY_NAMES: frozenset[str] = frozenset({"preSharedKey", "password", "sharedSecret", "kioskModeExitCode"})
+SECRET_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "preSharedKey",
+        "password",
+        "sharedSecret",
+        "kioskModeExitCode",
+        # DESIGN §10: enrollment tokens and the passwords enrollment profiles carry
+        "tokenValue",
+        "qrCodeContent",
+        "wifiPassword",
+        "adminAccountPassword",
+    }
+)
 SECRET_SETTING_VALUE_TYPE = "#microsoft.graph.deviceManagementConfigurationSecretSettingValue"
 SETTINGS_CATALOG_BUCKET = "deviceManagement/configurationPolicies"
 GROUPS_BUCKET = "groups"
@@ -76,7 +88,7 @@ def iter_setting_instances(node: Any) -> Iterator[Obj]:
 
 def iter_secret_slots(node: Any) -> Iterator[tuple[Obj, str]]:
     """(container, key) of every secret-bearing value: encrypted OMA values, secret setting values,
-    and properties named preSharedKey / password / sharedSecret."""
+    and properties named in SECRET_PROPERTY_NAMES (pre-shared keys, passwords, enrollment tokens)."""
     if isinstance(node, dict):
         if node.get("isEncrypted") is True and "value" in node and "omaUri" in node:
             yield node, "value"
@@ -103,8 +115,13 @@ class SimTenant:
         self.domain = f"{slug[:24]}.onmicrosoft.com"
         self.deleted_group_ids: set[str] = set()
         """Group ids that assignments reference but that no longer exist (getByIds omits them)."""
+        self.granted: frozenset[str] | None = None
+        """The application permissions this tenant's admin consented to (None: all of them); a
+        collection none of whose permissions is granted answers 403."""
         self._lock = threading.RLock()
         self._buckets: dict[str, dict[str, Obj]] = {b: {} for b in BUCKETS}
+        self._parents: dict[str, dict[str, str]] = {b: {} for b in BUCKETS if COLLECTIONS[b].parent}
+        self._builtin: set[tuple[str, str]] = set()
         self._planted: set[str] = set()
         self._markers: set[str] = set()
         self._rng = random.Random(f"mutations:{seed}:{name}")
@@ -169,8 +186,21 @@ class SimTenant:
             return copy.deepcopy(self._buckets[bucket][object_id])
 
     def counts(self) -> dict[str, int]:
+        """Objects per type key, Microsoft's built-in ones (``is_builtin``) not counted."""
         with self._lock:
-            return {k: sum(len(self._buckets[b]) for b in TYPE_BUCKETS[k]) for k in TYPE_KEYS}
+            return {
+                k: sum(1 for b in TYPE_BUCKETS[k] for i in self._buckets[b] if (b, i) not in self._builtin)
+                for k in TYPE_KEYS
+            }
+
+    def is_builtin(self, type_key: str, object_id: str) -> bool:
+        """Whether an object is Microsoft's (a store app offered for app protection), not the tenant's."""
+        return (self._locate(type_key, object_id), object_id) in self._builtin
+
+    def parent_of(self, bucket: str, object_id: str) -> str | None:
+        """The owning element's id of an object in a nested collection (an enrollment profile's token)."""
+        with self._lock:
+            return self._parents.get(bucket, {}).get(object_id)
 
     @property
     def size(self) -> int:
@@ -209,7 +239,7 @@ class SimTenant:
     def _store(self, bucket: str, obj: Obj) -> None:
         self._normalise(bucket, obj)
         with self._lock:
-            self._buckets[bucket][obj["id"]] = obj
+            self._buckets[bucket][str(obj[COLLECTIONS[bucket].key_field])] = obj
 
     @staticmethod
     def _normalise(bucket: str, obj: Obj) -> None:
@@ -223,9 +253,10 @@ class SimTenant:
 
     def _bump(self, obj: Obj) -> None:
         stamp = now_timestamp()
+        # Only the timestamp the entity has (role definitions and device categories have none).
         if "modifiedDateTime" in obj and "lastModifiedDateTime" not in obj:
             obj["modifiedDateTime"] = stamp
-        else:
+        elif "lastModifiedDateTime" in obj:
             obj["lastModifiedDateTime"] = stamp
         version = obj.get("version")
         if isinstance(version, bool):
@@ -243,35 +274,49 @@ class SimTenant:
             bucket = self._locate(type_key, object_id)
             obj = copy.deepcopy(self._buckets[bucket][object_id])
             fn(obj)
-            obj["id"] = object_id
+            obj[COLLECTIONS[bucket].key_field] = object_id
             if bump:
                 self._bump(obj)
             self._store(bucket, obj)
             return copy.deepcopy(obj)
 
-    def add(self, type_key: str, obj: Obj) -> str:
-        """Add a full object (an id is generated when missing); returns its id."""
+    def add(self, type_key: str, obj: Obj, *, parent: str | None = None, builtin: bool = False) -> str:
+        """Add a full object (an id is generated when missing); returns its key.
+
+        ``parent``: the owning element of a nested collection (a DEP token for an enrollment
+        profile). ``builtin``: Microsoft's object, served but not counted (``is_builtin``).
+        """
         bucket = bucket_for(type_key, obj)
+        spec = COLLECTIONS[bucket]
         new = copy.deepcopy(obj)
         with self._lock:
-            if not new.get("id"):
+            if spec.key_field == "id" and not new.get("id"):
                 new["id"] = guid(self._rng)
-            if new["id"] in self._buckets[bucket]:
-                raise ValueError(f"{type_key} {new['id']!r} already exists")
+            key = str(new[spec.key_field])
+            if key in self._buckets[bucket]:
+                raise ValueError(f"{type_key} {key!r} already exists")
+            if spec.parent:
+                if parent is None or parent not in self._buckets[spec.parent]:
+                    raise ValueError(f"{type_key} needs the id of an existing {spec.parent} element")
+                self._parents[bucket][key] = parent
             stamp = now_timestamp()
-            if COLLECTIONS[bucket].intune and bucket != "deviceManagement/roleScopeTags":
+            if spec.intune and spec.stamped:
                 new.setdefault("createdDateTime", stamp)
                 new.setdefault("lastModifiedDateTime", stamp)
-            for nav in COLLECTIONS[bucket].navs:
+            for nav in spec.navs:
                 if nav.name == "assignments":
                     new.setdefault("assignments", [])
+            if builtin:
+                self._builtin.add((bucket, key))
             self._store(bucket, new)
-            return str(new["id"])
+            return key
 
     def delete(self, type_key: str, object_id: str) -> None:
         with self._lock:
             bucket = self._locate(type_key, object_id)
             del self._buckets[bucket][object_id]
+            self._parents.get(bucket, {}).pop(object_id, None)
+            self._builtin.discard((bucket, object_id))
 
     def add_group(self, display_name: str, group_id: str | None = None, **props: Any) -> str:
         """Add an Entra group (for assignments and ``directoryObjects/getByIds``)."""
@@ -451,11 +496,12 @@ class SimTenant:
                 rng.shuffle(items)
                 navs = nav_names(COLLECTIONS[bucket])
                 rebuilt: dict[str, Obj] = {}
+                key_field = COLLECTIONS[bucket].key_field
                 for obj in items:
                     new = copy.deepcopy(obj)
                     _shuffle_arrays(new, rng)
                     _regenerate_volatile(new, navs, rng)
-                    rebuilt[new["id"]] = new
+                    rebuilt[str(new[key_field])] = new
                 self._buckets[bucket] = rebuilt
 
 
@@ -471,9 +517,14 @@ def _shuffle_arrays(node: Any, rng: random.Random) -> None:
 
 
 def _regenerate_volatile(obj: Obj, navs: frozenset[str], rng: random.Random) -> None:
-    parent = str(obj["id"])
+    parent = str(obj.get("id") or "")
     for row in obj.get("assignments") or []:
         row["id"] = f"{parent}_{guid(rng)}"
+    # Child rows the service numbers itself: policy set items, localized messages.
+    for name in ("items", "localizedNotificationMessages"):
+        if name in navs:
+            for row in obj.get(name) or []:
+                row["id"] = guid(rng)
     if "settings" in navs and "settingCount" in obj:  # settings catalog: positional ids
         for index, setting in enumerate(obj.get("settings") or []):
             setting["id"] = str(index)

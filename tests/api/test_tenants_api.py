@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from devtools.azurite import Azurite
+from shared.core.contracts import CONTRACTS
 from shared.settings import SCAN_QUEUE
 from tests.pipeline import JSON, make_host, new_tenant_id, register, runs
 
@@ -32,7 +33,8 @@ def test_register_then_update_a_tenant(host: Any) -> None:
     assert created.status_code == 201
     body = _json(created)
     assert body["tenantId"] == tid and body["displayName"] == "Contoso" and body["enabled"] is True
-    assert len(body["policyTypes"]) == 20 and body["accessGroups"] == [group]
+    # The default selection is every supported type.
+    assert body["policyTypes"] == sorted(CONTRACTS) and body["accessGroups"] == [group]
     updated = host.http(
         "PUT",
         f"/api/tenants/{tid}",

@@ -40,7 +40,7 @@ def host(app_env: dict[str, str], azurite: Azurite) -> Any:
 def tenant(app_env: dict[str, str], graph_sim: Any) -> str:
     assert graph_sim.strict, "these cases must run against the strict simulator"
     tid = new_tenant_id()
-    graph_sim.add_tenant(tid, generate_tenant(seed=23, size=120))
+    graph_sim.add_tenant(tid, generate_tenant(seed=23, size=200))
     return tid
 
 

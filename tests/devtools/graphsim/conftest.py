@@ -13,7 +13,7 @@ from tests.devtools.graphsim.helpers import SECRET, GraphClient
 
 @pytest.fixture(scope="module")
 def tenant() -> SimTenant:
-    return generate_tenant(seed=7, size=120, name="Contoso Test")
+    return generate_tenant(seed=7, size=200, name="Contoso Test")
 
 
 @pytest.fixture(scope="module")

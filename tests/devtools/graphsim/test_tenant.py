@@ -17,6 +17,7 @@ from devtools.graphsim import (
     generate_portfolio,
     generate_tenant,
 )
+from devtools.graphsim.catalog import SINGLETONS
 from devtools.graphsim.store import iter_setting_instances
 from tests.devtools.graphsim.helpers import GraphClient
 
@@ -37,6 +38,8 @@ def _canonical(value: Any, parent: str = "") -> Any:
             "scheduledActionConfigurations",
             "definitionValues",
             "presentationValues",
+            "items",
+            "localizedNotificationMessages",
         }
         return {k: _canonical(v, k) for k, v in value.items() if not (nested and k in VOLATILE_KEYS)}
     if isinstance(value, list):
@@ -61,13 +64,25 @@ def test_size_spreads_over_all_type_keys() -> None:
     assert sum(counts.values()) == tenant.size == 120
     assert set(counts) == set(TYPE_KEYS) == set(TYPE_COLLECTIONS)
     assert all(n >= 1 for n in counts.values())
-    assert counts["authenticationMethodsPolicy"] == 1
-    assert sum(allocate(20).values()) == 20 and set(allocate(20).values()) == {1}
-    assert sum(allocate(7).values()) == 7
+    assert all(counts[k] == 1 for k in SINGLETONS)
+    every = len(TYPE_KEYS)
+    assert sum(allocate(every).values()) == every and set(allocate(every).values()) == {1}
+    # Every tenant has its singletons, whatever its size and mix.
+    small = allocate(7, {"conditionalAccessPolicy": 1.0})
+    assert sum(small.values()) == 7 and all(small[k] == 1 for k in SINGLETONS)
+    assert small["conditionalAccessPolicy"] == 7 - len(SINGLETONS)
     heavy = allocate(100, {"conditionalAccessPolicy": 1.0})
-    assert heavy["conditionalAccessPolicy"] == 81
+    assert heavy["conditionalAccessPolicy"] == 1 + 100 - every
     with pytest.raises(ValueError):
         allocate(10, {"notAType": 1.0})
+
+
+def test_microsofts_store_apps_are_served_but_not_counted() -> None:
+    tenant = generate_tenant(1, size=120)
+    apps = tenant.objects("mobileApp")
+    builtin = [a for a in apps if tenant.is_builtin("mobileApp", a["id"])]
+    assert builtin and all(a["appAvailability"] == "global" and not a["isAssigned"] for a in builtin)
+    assert tenant.counts()["mobileApp"] == len(apps) - len(builtin)
 
 
 def test_realistic_content(tenant: SimTenant) -> None:
@@ -123,11 +138,15 @@ def test_planted_secrets_are_in_the_raw_graph_output(client: GraphClient, tenant
     raw = ""
     for type_key, path in TYPE_COLLECTIONS.items():
         version = "beta" if "beta" in TYPE_VERSIONS[type_key] else "v1.0"
-        if type_key == "authenticationMethodsPolicy":
+        if type_key in SINGLETONS:
             continue
         expand = "?$expand=settings" if type_key == "settingsCatalogPolicy" else ""
-        for item in client.get_all(f"/{version}/{path}{expand}"):
-            raw += json.dumps(item)
+        owners = [""]
+        if "{id}" in path:  # nested: list the owners first
+            owners = [o["id"] for o in client.get_all(f"/{version}/{path.split('/{id}/')[0]}")]
+        for owner in owners:
+            for item in client.get_all(f"/{version}/{path.replace('{id}', owner)}{expand}"):
+                raw += json.dumps(item)
     for secret in secrets:
         assert secret in raw, secret
     for name in ("preSharedKey", "sharedSecret", "password", "valueState"):
@@ -221,10 +240,11 @@ def test_rotate_secret_registers_the_new_value(fresh: tuple[SimTenant, GraphClie
 def test_shuffle_order_keeps_the_same_objects_and_meaning() -> None:
     tenant = generate_tenant(11, size=80)
     before = {k: tenant.objects(k) for k in TYPE_KEYS}
+    ids_before = {k: sorted(tenant.ids(k)) for k in TYPE_KEYS}
     tenant.shuffle_order(seed=1)
     after = {k: tenant.objects(k) for k in TYPE_KEYS}
     for key in TYPE_KEYS:
-        assert sorted(o["id"] for o in before[key]) == sorted(o["id"] for o in after[key])
+        assert ids_before[key] == sorted(tenant.ids(key))
         canon_before = sorted(json.dumps(_canonical(o), sort_keys=True) for o in before[key])
         canon_after = sorted(json.dumps(_canonical(o), sort_keys=True) for o in after[key])
         assert canon_before == canon_after, key
