@@ -156,8 +156,10 @@ class IdentityBuilders(GeneratorBase):
 
     def authentication_strength(self, i: int) -> Obj:
         created, modified = self.stamps()
-        if i < len(BUILTIN_STRENGTHS):
-            sid, name, description, combos = BUILTIN_STRENGTHS[i]
+        # Microsoft's three built-in strengths at positions 0, 2 and 3; custom ones from position 1 on.
+        built_in = {0: 0, 2: 1, 3: 2}.get(i)
+        if built_in is not None:
+            sid, name, description, combos = BUILTIN_STRENGTHS[built_in]
             return {
                 "@odata.type": G + "authenticationStrengthPolicy",
                 "id": sid,
@@ -170,13 +172,13 @@ class IdentityBuilders(GeneratorBase):
                 "allowedCombinations": list(combos),
                 "combinationConfigurations": [],
             }
-        admins = (i - len(BUILTIN_STRENGTHS)) % 2 == 0
+        admins = i % 2 == 1
         return {
             "@odata.type": G + "authenticationStrengthPolicy",
             "id": self.id(),
             "createdDateTime": created,
             "modifiedDateTime": modified,
-            "displayName": self.variant(["Admins - approved security keys", "Frontline - Authenticator or key"], i - 3),
+            "displayName": self.variant(["Admins - approved security keys", "Frontline - Authenticator or key"], max(0, i - 3)),
             "description": "Custom strength used by Conditional Access",
             "policyType": "custom",
             "requirementsSatisfied": "mfa",

@@ -206,3 +206,85 @@ def test_custom_profile_payloads_are_kept_as_hash_and_size() -> None:
     payload = base64.b64encode(b"<plist><key>Password</key><string>PLANTED-SECRET-wifi</string></plist>").decode()
     item = normalise_item(contract, {"id": "c", "displayName": "Wi-Fi", "payload": payload}, KEY)
     assert item["content"]["payload"] == script_summary(payload)
+
+
+def test_every_contract_has_a_distinct_name_for_people() -> None:
+    names = [c.display_name for c in CONTRACTS.values()]
+    assert all(names) and len(set(names)) == len(names)
+
+
+def test_an_app_icon_and_a_logo_become_type_hash_and_size() -> None:
+    icon = {"@odata.type": "#microsoft.graph.mimeContent", "type": "image/png", "value": base64.b64encode(b"PNG-1").decode()}
+    app = {"id": "a", "@odata.type": "#microsoft.graph.webApp", "displayName": "Intranet", "largeIcon": icon}
+    content = normalise_item(CONTRACTS["mobileApp"], app, KEY)["content"]
+    assert content["largeIcon"] == {**script_summary(icon["value"]), "type": "image/png"}
+    other = copy.deepcopy(app)
+    other["largeIcon"]["value"] = base64.b64encode(b"PNG-2").decode()
+    assert normalise_item(CONTRACTS["mobileApp"], other, KEY)["hash"] != normalise_item(CONTRACTS["mobileApp"], app, KEY)["hash"]
+
+
+def test_a_navigation_kept_as_a_reference_changes_only_when_it_points_elsewhere() -> None:
+    contract = CONTRACTS["roleAssignment"]
+    role = {"id": "role-1", "displayName": "Help Desk Operator", "rolePermissions": [{"resourceActions": []}]}
+    assignment = {"id": "ra-1", "displayName": "Tier 1", "members": ["g2", "g1"], "roleDefinition": role}
+    item = normalise_item(contract, assignment, KEY)
+    assert item["content"]["roleDefinition"] == {"id": "role-1"} and item["content"]["members"] == ["g1", "g2"]
+    edited_role = copy.deepcopy(assignment)
+    edited_role["roleDefinition"]["displayName"] = "Renamed role"
+    assert normalise_item(contract, edited_role, KEY)["hash"] == item["hash"]
+    moved = copy.deepcopy(assignment)
+    moved["roleDefinition"] = {"id": "role-2"}
+    assert normalise_item(contract, moved, KEY)["hash"] != item["hash"]
+    # An app's categories: the ids it is filed under, in any order.
+    app = {"id": "a", "displayName": "x", "categories": [{"id": "c2", "displayName": "B"}, {"id": "c1", "displayName": "A"}]}
+    assert normalise_item(CONTRACTS["mobileApp"], app, KEY)["content"]["categories"] == [{"id": "c1"}, {"id": "c2"}]
+
+
+def test_a_discovery_script_in_a_reusable_setting_is_hash_and_size() -> None:
+    body = base64.b64encode(b"#!/bin/bash\necho PLANTED-SCRIPT-BODY-unit\n").decode()
+    setting = {
+        "id": "r-1",
+        "displayName": "Linux - ClamAV discovery",
+        "settingDefinitionId": "linux_customcompliance_discoveryscript_reusablesetting",
+        "settingInstance": {
+            "settingDefinitionId": "linux_customcompliance_discoveryscript_reusablesetting",
+            "simpleSettingValue": {"@odata.type": "#microsoft.graph.deviceManagementConfigurationStringSettingValue", "value": body},
+        },
+    }
+    content = normalise_item(CONTRACTS["reusablePolicySetting"], setting, KEY)["content"]
+    assert content["settingInstance"]["simpleSettingValue"]["value"] == script_summary(body)
+    assert "PLANTED-SCRIPT-BODY" not in json.dumps(content)
+
+
+def test_enrollment_tokens_and_the_qr_code_that_carries_them_are_secrets() -> None:
+    profile = {
+        "id": "p-1",
+        "displayName": "Dedicated scanners",
+        "tokenValue": "PLANTED-SECRET-token",
+        "qrCodeContent": '{"EXTRA_ENROLLMENT_TOKEN": "PLANTED-SECRET-token"}',
+        "qrCodeImage": {"type": "image/png", "value": "UExBTlRFRC1TRUNSRVQ="},
+        "wifiPassword": "PLANTED-SECRET-wifi",
+        "enrolledDeviceCount": 12,
+        "tokenCreationDateTime": "2025-01-01T00:00:00Z",
+        "tokenExpirationDateTime": "2026-01-01T00:00:00Z",
+    }
+    content = normalise_item(CONTRACTS["androidDeviceOwnerEnrollmentProfile"], profile, KEY)["content"]
+    assert "PLANTED-SECRET" not in json.dumps(content)
+    assert all(content[f].startswith("<secret hmac:") for f in ("tokenValue", "qrCodeContent", "qrCodeImage", "wifiPassword"))
+    assert "enrolledDeviceCount" not in content and "tokenCreationDateTime" not in content
+    assert content["tokenExpirationDateTime"] == "2026-01-01T00:00:00Z"  # chosen by the admin
+
+
+def test_a_partner_is_keyed_by_its_tenant_id() -> None:
+    partner = {"tenantId": "t-9", "isServiceProvider": True, "inboundTrust": {"isMfaAccepted": True}}
+    item = normalise_item(CONTRACTS["crossTenantAccessPartner"], partner, KEY)
+    assert item["id"] == item["displayName"] == "t-9" and "tenantId" not in item["content"]
+
+
+def test_only_unassigned_microsoft_store_apps_are_skipped() -> None:
+    contract = CONTRACTS["mobileApp"]
+    assert contract.skips({"appAvailability": "global", "isAssigned": False})
+    assert not contract.skips({"appAvailability": "global", "isAssigned": True})
+    assert not contract.skips({"appAvailability": "lineOfBusiness", "isAssigned": False})
+    assert not contract.skips({"@odata.type": "#microsoft.graph.win32LobApp", "isAssigned": False})
+    assert not CONTRACTS["deviceConfiguration"].skips({"isAssigned": False})

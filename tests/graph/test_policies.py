@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from devtools.graphsim import GraphSimulator, SimTenant, generate_tenant
+from devtools.graphsim import TYPE_KEYS, GraphSimulator, SimTenant, generate_tenant
 from shared.core.contracts import CONTRACTS
 from shared.graph.client import build_graph_client
 from shared.graph.credentials import StaticTokenProvider
@@ -122,3 +122,57 @@ def test_the_reader_sends_nothing_the_strict_simulator_refuses(strict: GraphSimu
     for policy_type in sorted(CONTRACTS):
         assert _read(strict, tenant, policy_type).status == "complete", policy_type
     assert [e for e in strict.stats.requests() if e.status >= 400] == []
+
+
+# -- DESIGN §10 types ---------------------------------------------------------------------------
+
+# The types DESIGN §10 added to the first twenty (the simulator lists those first).
+NEW_TYPES = TYPE_KEYS[20:]
+
+
+@pytest.mark.parametrize("policy_type", NEW_TYPES)
+def test_a_new_type_reads_whole_whatever_the_service_leaves_out(
+    strict: GraphSimulator, lenient: GraphSimulator, tenant: SimTenant, policy_type: str
+) -> None:
+    # The strict simulator leaves out what the service leaves out (scope tags of listed apps,
+    # expansions it refuses, logos, unselected instances): the reader gets it all the same.
+    by_metadata = _read(lenient, tenant, policy_type)
+    like_the_service = _read(strict, tenant, policy_type)
+    assert like_the_service.status == by_metadata.status == "complete", like_the_service.error
+    assert like_the_service.items == by_metadata.items
+    expected = {i for i in tenant.ids(policy_type) if not tenant.is_builtin(policy_type, i)}
+    assert {i["id"] for i in like_the_service.items} == expected and expected
+
+
+def test_microsofts_store_apps_are_skipped_before_any_per_app_read(strict: GraphSimulator, tenant: SimTenant) -> None:
+    apps = tenant.objects("mobileApp")
+    builtin = {a["id"] for a in apps if tenant.is_builtin("mobileApp", a["id"])}
+    assert builtin
+    strict.stats.reset()
+    result = _read(strict, tenant, "mobileApp")
+    assert result.status == "complete" and builtin.isdisjoint(i["id"] for i in result.items)
+    per_app = strict.stats.requests(path_contains="mobileApps/")
+    assert len(per_app) == len(apps) - len(builtin)
+    assert all("$expand=assignments,categories" in e.path for e in per_app)
+    # Assigned, a built-in app is the tenant's configuration and is read.
+    app = next(iter(builtin))
+    tenant.add_assignment("mobileApp", app, "allLicensedUsers")
+    try:
+        assert app in {i["id"] for i in _read(strict, tenant, "mobileApp").items}
+    finally:
+        tenant.remove_assignment("mobileApp", app, tenant.get("mobileApp", app)["assignments"][0]["id"])
+
+
+def test_a_type_whose_permission_was_not_consented_fails_forbidden_and_others_read(
+    strict: GraphSimulator,
+) -> None:
+    own = generate_tenant(seed=43, size=60)
+    own.granted = frozenset(c.permission for c in CONTRACTS.values()) - {"CloudPC.Read.All"}
+    strict.add_tenant(own.tenant_id, own)
+    try:
+        results = {t: _read(strict, own, t) for t in ("cloudPcProvisioningPolicy", "cloudPcUserSetting", "mobileApp")}
+    finally:
+        strict.remove_tenant(own.tenant_id)
+    for policy_type in ("cloudPcProvisioningPolicy", "cloudPcUserSetting"):
+        assert (results[policy_type].status, results[policy_type].error_code) == ("failed", "forbidden")
+    assert results["mobileApp"].status == "complete" and results["mobileApp"].items

@@ -169,3 +169,98 @@ def test_get_by_ids_refuses_anything_that_is_not_an_object_id(
     assert [g["id"] for g in client.post("/v1.0/directoryObjects/getByIds", {"ids": [group]}).json()["value"]] == [
         group
     ]
+
+
+# -- DESIGN §10 types ---------------------------------------------------------------------------
+
+APPS = "/beta/deviceAppManagement/mobileApps"
+SETS = "/beta/deviceAppManagement/policySets"
+TERMS = "/beta/deviceManagement/termsAndConditions"
+BRANDING = "/beta/deviceManagement/intuneBrandingProfiles"
+STRENGTHS = "/v1.0/policies/authenticationStrengthPolicies"
+
+
+def test_the_app_list_leaves_out_scope_tags_that_the_app_read_by_id_has(
+    client: GraphClient, lenient: GraphClient, tenant: SimTenant
+) -> None:
+    listed = client.get_all(f"{APPS}?$expand=assignments,categories")
+    assert listed and all("roleScopeTagIds" not in a for a in listed)
+    tagged = next(a for a in tenant.objects("mobileApp") if a["roleScopeTagIds"])
+    one = client.get(f"{APPS}/{tagged['id']}?$expand=assignments,categories").json()
+    assert one["roleScopeTagIds"] == tagged["roleScopeTagIds"] and "assignments" in one and "categories" in one
+    assert all("roleScopeTagIds" in a for a in lenient.get_all(APPS))
+
+
+def test_policy_sets_refuse_expand_on_the_list_and_take_it_by_id(
+    client: GraphClient, lenient: GraphClient, tenant: SimTenant
+) -> None:
+    refused = client.get(f"{SETS}?$expand=items")
+    assert refused.status_code == 400 and "Expand" in refused.json()["error"]["message"]
+    one = tenant.objects("policySet")[0]
+    body = client.get(f"{SETS}/{one['id']}?$expand=assignments,items").json()
+    assert len(body["items"]) == len(one["items"]) and len(body["assignments"]) == len(one["assignments"])
+    assert lenient.get(f"{SETS}?$expand=items").status_code == 200
+
+
+def test_terms_and_conditions_refuse_to_expand_assignments_read_at_their_own_path(
+    client: GraphClient, lenient: GraphClient, tenant: SimTenant
+) -> None:
+    terms = tenant.objects("termsAndConditions")[0]
+    assert client.get(f"{TERMS}?$expand=assignments").status_code == 400
+    assert client.get(f"{TERMS}/{terms['id']}?$expand=assignments").status_code == 400
+    own = client.get_all(f"{TERMS}/{terms['id']}/assignments")
+    assert len(own) == len(terms["assignments"]) >= 1
+    assert lenient.get(f"{TERMS}?$expand=assignments").status_code == 200
+
+
+def test_role_assignments_are_not_reachable_under_their_role_definition(client: GraphClient, tenant: SimTenant) -> None:
+    role = tenant.objects("roleDefinition")[0]
+    refused = client.get(f"/beta/deviceManagement/roleDefinitions/{role['id']}/roleAssignments")
+    assert refused.status_code == 400
+    assignment = tenant.objects("roleAssignment")[0]
+    one = client.get(f"/beta/deviceManagement/roleAssignments/{assignment['id']}?$expand=roleDefinition").json()
+    assert one["roleDefinition"]["id"] == assignment["roleDefinition"]["id"] and one["members"]
+
+
+def test_a_reusable_setting_sends_its_instance_only_when_selected(
+    client: GraphClient, lenient: GraphClient, tenant: SimTenant
+) -> None:
+    path = "/beta/deviceManagement/reusablePolicySettings"
+    assert all("settingInstance" not in s for s in client.get_all(path))
+    selected = client.get_all(f"{path}?$select=id,displayName,settingInstance")
+    assert selected and all(s["settingInstance"] for s in selected)
+    assert all("settingInstance" in s for s in lenient.get_all(path))
+
+
+def test_branding_logos_come_only_at_their_own_path(
+    client: GraphClient, lenient: GraphClient, tenant: SimTenant
+) -> None:
+    with_logo = next(p for p in tenant.objects("intuneBrandingProfile") if p["themeColorLogo"])
+    without = next(p for p in tenant.objects("intuneBrandingProfile") if not p["landingPageCustomizedImage"])
+    assert all("themeColorLogo" not in p for p in client.get_all(BRANDING))
+    assert "themeColorLogo" not in client.get(f"{BRANDING}/{with_logo['id']}").json()
+    logo = client.get(f"{BRANDING}/{with_logo['id']}/themeColorLogo").json()
+    assert (logo["type"], logo["value"]) == (with_logo["themeColorLogo"]["type"], with_logo["themeColorLogo"]["value"])
+    assert client.get(f"{BRANDING}/{without['id']}/landingPageCustomizedImage").status_code == 204
+    assert "themeColorLogo" in lenient.get(f"{BRANDING}/{with_logo['id']}").json()
+
+
+def test_combination_configurations_exist_only_on_custom_strengths(
+    client: GraphClient, lenient: GraphClient, tenant: SimTenant
+) -> None:
+    strengths = tenant.objects("authenticationStrengthPolicy")
+    built_in = next(s for s in strengths if s["policyType"] == "builtIn")
+    custom = next(s for s in strengths if s["policyType"] == "custom")
+    assert client.get(f"{STRENGTHS}/{built_in['id']}/combinationConfigurations").status_code == 400
+    configs = client.get_all(f"{STRENGTHS}/{custom['id']}/combinationConfigurations")
+    assert [c["allowedAAGUIDs"] for c in configs] == [c["allowedAAGUIDs"] for c in custom["combinationConfigurations"]]
+    assert lenient.get(f"{STRENGTHS}/{built_in['id']}/combinationConfigurations").status_code == 200
+
+
+def test_enrollment_profiles_are_listed_per_apple_token(client: GraphClient, tenant: SimTenant) -> None:
+    tokens = client.get_all("/beta/deviceManagement/depOnboardingSettings")
+    assert tokens
+    listed = [p for t in tokens for p in client.get_all(f"/beta/deviceManagement/depOnboardingSettings/{t['id']}/enrollmentProfiles")]
+    assert sorted(p["id"] for p in listed) == sorted(tenant.ids("depEnrollmentProfile"))
+    bad = client.get("/beta/deviceManagement/depOnboardingSettings/00000000-0000-0000-0000-000000000000/enrollmentProfiles")
+    assert bad.status_code == 404
