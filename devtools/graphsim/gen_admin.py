@@ -32,29 +32,6 @@ ROLES: tuple[tuple[str, str, bool, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        "Read Only Operator",
-        "Read Only Operators can view user, device, enrollment, configuration, and application information.",
-        True,
-        (
-            "Microsoft.Intune_ManagedDevices_Read",
-            "Microsoft.Intune_DeviceConfigurations_Read",
-            "Microsoft.Intune_MobileApps_Read",
-        ),
-    ),
-    (
-        "Policy and Profile manager",
-        "Policy and Profile Manager manages compliance policy, configuration profiles, Apple enrollment.",
-        True,
-        (
-            "Microsoft.Intune_DeviceConfigurations_Read",
-            "Microsoft.Intune_DeviceConfigurations_Create",
-            "Microsoft.Intune_DeviceConfigurations_Update",
-            "Microsoft.Intune_DeviceConfigurations_Assign",
-            "Microsoft.Intune_DeviceCompliancePolices_Read",
-            "Microsoft.Intune_DeviceCompliancePolices_Update",
-        ),
-    ),
-    (
         "MSP - Tier 1 Support",
         "Partner first-line support: read, sync and restart devices of this customer.",
         False,
@@ -63,6 +40,16 @@ ROLES: tuple[tuple[str, str, bool, tuple[str, ...]], ...] = (
             "Microsoft.Intune_RemoteTasks_SyncDevice",
             "Microsoft.Intune_RemoteTasks_RebootNow",
             "Microsoft.Intune_Organization_Read",
+        ),
+    ),
+    (
+        "Read Only Operator",
+        "Read Only Operators can view user, device, enrollment, configuration, and application information.",
+        True,
+        (
+            "Microsoft.Intune_ManagedDevices_Read",
+            "Microsoft.Intune_DeviceConfigurations_Read",
+            "Microsoft.Intune_MobileApps_Read",
         ),
     ),
     (
@@ -79,6 +66,19 @@ ROLES: tuple[tuple[str, str, bool, tuple[str, ...]], ...] = (
         ),
     ),
     (
+        "Policy and Profile manager",
+        "Policy and Profile Manager manages compliance policy, configuration profiles, Apple enrollment.",
+        True,
+        (
+            "Microsoft.Intune_DeviceConfigurations_Read",
+            "Microsoft.Intune_DeviceConfigurations_Create",
+            "Microsoft.Intune_DeviceConfigurations_Update",
+            "Microsoft.Intune_DeviceConfigurations_Assign",
+            "Microsoft.Intune_DeviceCompliancePolices_Read",
+            "Microsoft.Intune_DeviceCompliancePolices_Update",
+        ),
+    ),
+    (
         "Local IT - Site Admin",
         "On-site IT of one location: their scope tag only.",
         False,
@@ -89,6 +89,7 @@ ROLES: tuple[tuple[str, str, bool, tuple[str, ...]], ...] = (
         ),
     ),
 )
+
 DEVICE_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("Corporate laptop", "Company-owned laptops issued to one person"),
     ("Shared kiosk", "Reception and waiting-room kiosks"),

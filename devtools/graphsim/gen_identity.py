@@ -178,7 +178,9 @@ class IdentityBuilders(GeneratorBase):
             "id": self.id(),
             "createdDateTime": created,
             "modifiedDateTime": modified,
-            "displayName": self.variant(["Admins - approved security keys", "Frontline - Authenticator or key"], max(0, i - 3)),
+            "displayName": self.variant(
+                ["Admins - approved security keys", "Frontline - Authenticator or key"], max(0, i - 3)
+            ),
             "description": "Custom strength used by Conditional Access",
             "policyType": "custom",
             "requirementsSatisfied": "mfa",

@@ -91,6 +91,14 @@ def script_summary(value: Any) -> dict[str, Any]:
     return {"sha256": hashlib.sha256(raw).hexdigest(), "sizeBytes": len(raw)}
 
 
+_SUMMARY_KEYS: Final = (frozenset({"sha256", "sizeBytes"}), frozenset({"sha256", "sizeBytes", "type"}))
+
+
+def is_script_summary(value: Any) -> bool:
+    """Whether a normalised value is a body kept as hash and size (one fact, compared whole)."""
+    return isinstance(value, dict) and frozenset(value) in _SUMMARY_KEYS
+
+
 def _is_annotation(name: str) -> bool:
     if name == _KEEP_ANNOTATION:
         return False

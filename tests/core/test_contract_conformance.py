@@ -198,6 +198,8 @@ def test_the_simulator_serves_collections_and_navigations_that_exist() -> None:
                 type_name = version.resolve(path)
             except KeyError:
                 continue
+            if type_name not in version.types:
+                continue  # the extract holds this version's types only where a contract reads them
             assert spec.entity_type in {f"microsoft.graph.{t}" for t in version.lineage(type_name)}, spec.path
             check(version, type_name, spec.navs)
             checked = True

@@ -214,13 +214,20 @@ def test_every_contract_has_a_distinct_name_for_people() -> None:
 
 
 def test_an_app_icon_and_a_logo_become_type_hash_and_size() -> None:
-    icon = {"@odata.type": "#microsoft.graph.mimeContent", "type": "image/png", "value": base64.b64encode(b"PNG-1").decode()}
+    icon = {
+        "@odata.type": "#microsoft.graph.mimeContent",
+        "type": "image/png",
+        "value": base64.b64encode(b"PNG-1").decode(),
+    }
     app = {"id": "a", "@odata.type": "#microsoft.graph.webApp", "displayName": "Intranet", "largeIcon": icon}
     content = normalise_item(CONTRACTS["mobileApp"], app, KEY)["content"]
     assert content["largeIcon"] == {**script_summary(icon["value"]), "type": "image/png"}
     other = copy.deepcopy(app)
     other["largeIcon"]["value"] = base64.b64encode(b"PNG-2").decode()
-    assert normalise_item(CONTRACTS["mobileApp"], other, KEY)["hash"] != normalise_item(CONTRACTS["mobileApp"], app, KEY)["hash"]
+    assert (
+        normalise_item(CONTRACTS["mobileApp"], other, KEY)["hash"]
+        != normalise_item(CONTRACTS["mobileApp"], app, KEY)["hash"]
+    )
 
 
 def test_a_navigation_kept_as_a_reference_changes_only_when_it_points_elsewhere() -> None:
@@ -236,7 +243,11 @@ def test_a_navigation_kept_as_a_reference_changes_only_when_it_points_elsewhere(
     moved["roleDefinition"] = {"id": "role-2"}
     assert normalise_item(contract, moved, KEY)["hash"] != item["hash"]
     # An app's categories: the ids it is filed under, in any order.
-    app = {"id": "a", "displayName": "x", "categories": [{"id": "c2", "displayName": "B"}, {"id": "c1", "displayName": "A"}]}
+    app = {
+        "id": "a",
+        "displayName": "x",
+        "categories": [{"id": "c2", "displayName": "B"}, {"id": "c1", "displayName": "A"}],
+    }
     assert normalise_item(CONTRACTS["mobileApp"], app, KEY)["content"]["categories"] == [{"id": "c1"}, {"id": "c2"}]
 
 
@@ -248,7 +259,10 @@ def test_a_discovery_script_in_a_reusable_setting_is_hash_and_size() -> None:
         "settingDefinitionId": "linux_customcompliance_discoveryscript_reusablesetting",
         "settingInstance": {
             "settingDefinitionId": "linux_customcompliance_discoveryscript_reusablesetting",
-            "simpleSettingValue": {"@odata.type": "#microsoft.graph.deviceManagementConfigurationStringSettingValue", "value": body},
+            "simpleSettingValue": {
+                "@odata.type": "#microsoft.graph.deviceManagementConfigurationStringSettingValue",
+                "value": body,
+            },
         },
     }
     content = normalise_item(CONTRACTS["reusablePolicySetting"], setting, KEY)["content"]
@@ -270,7 +284,9 @@ def test_enrollment_tokens_and_the_qr_code_that_carries_them_are_secrets() -> No
     }
     content = normalise_item(CONTRACTS["androidDeviceOwnerEnrollmentProfile"], profile, KEY)["content"]
     assert "PLANTED-SECRET" not in json.dumps(content)
-    assert all(content[f].startswith("<secret hmac:") for f in ("tokenValue", "qrCodeContent", "qrCodeImage", "wifiPassword"))
+    assert all(
+        content[f].startswith("<secret hmac:") for f in ("tokenValue", "qrCodeContent", "qrCodeImage", "wifiPassword")
+    )
     assert "enrolledDeviceCount" not in content and "tokenCreationDateTime" not in content
     assert content["tokenExpirationDateTime"] == "2026-01-01T00:00:00Z"  # chosen by the admin
 

@@ -55,7 +55,7 @@ from shared.core.drift.models import (
     FindingDraft,
     NotCovered,
 )
-from shared.core.normalise import element_key
+from shared.core.normalise import element_key, is_script_summary
 from shared.errors import ComparisonError
 
 # A single before/after value whose canonical JSON is larger than this is replaced by its hash and size.
@@ -190,7 +190,8 @@ class _Differ:
             self.field((), key, before.get(key), after.get(key), category, element=False)
 
     def field(self, path: Trail, key: str, before: Any, after: Any, category: Category, element: bool) -> None:
-        if key in self.atomic:
+        # A body kept as hash and size wherever it sits (a discovery script inside a setting instance).
+        if key in self.atomic or is_script_summary(before) or is_script_summary(after):
             if canonical_bytes(before) != canonical_bytes(after):
                 self.add((*path, key), category, before, after)
             return

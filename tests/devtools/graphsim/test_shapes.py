@@ -64,6 +64,10 @@ def test_every_property_served_exists_on_its_type(tenant: Any, type_key: str) ->
 def test_the_check_finds_an_invented_property() -> None:
     version = EXTRACTED["beta"]
     role = {"@odata.type": PREFIX + "deviceAndAppManagementRoleDefinition", "displayName": "x", "colour": "blue"}
-    assert _problems(version, "roleDefinition", role, "r") == ["r: deviceAndAppManagementRoleDefinition has no property 'colour'"]
+    assert _problems(version, "roleDefinition", role, "r") == [
+        "r: deviceAndAppManagementRoleDefinition has no property 'colour'"
+    ]
     nested = {"rolePermissions": [{"resourceActions": [{"allowedResourceActions": [], "deny": []}]}]}
-    assert _problems(version, "roleDefinition", nested, "r") == ["r.rolePermissions[0].resourceActions[0]: resourceAction has no property 'deny'"]
+    assert _problems(version, "roleDefinition", nested, "r") == [
+        "r.rolePermissions[0].resourceActions[0]: resourceAction has no property 'deny'"
+    ]

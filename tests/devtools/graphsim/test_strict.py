@@ -260,7 +260,13 @@ def test_combination_configurations_exist_only_on_custom_strengths(
 def test_enrollment_profiles_are_listed_per_apple_token(client: GraphClient, tenant: SimTenant) -> None:
     tokens = client.get_all("/beta/deviceManagement/depOnboardingSettings")
     assert tokens
-    listed = [p for t in tokens for p in client.get_all(f"/beta/deviceManagement/depOnboardingSettings/{t['id']}/enrollmentProfiles")]
+    listed = [
+        p
+        for t in tokens
+        for p in client.get_all(f"/beta/deviceManagement/depOnboardingSettings/{t['id']}/enrollmentProfiles")
+    ]
     assert sorted(p["id"] for p in listed) == sorted(tenant.ids("depEnrollmentProfile"))
-    bad = client.get("/beta/deviceManagement/depOnboardingSettings/00000000-0000-0000-0000-000000000000/enrollmentProfiles")
+    bad = client.get(
+        "/beta/deviceManagement/depOnboardingSettings/00000000-0000-0000-0000-000000000000/enrollmentProfiles"
+    )
     assert bad.status_code == 404
