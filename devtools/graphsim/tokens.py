@@ -50,6 +50,9 @@ def make_token(
         "DeviceManagementScripts.Read.All",
         "DeviceManagementRBAC.Read.All",
         "Policy.Read.All",
+        "Policy.Read.DeviceConfiguration",
+        "GroupSettings.Read.All",
+        "CloudPC.Read.All",
         "Directory.Read.All",
     ),
 ) -> str:
