@@ -147,6 +147,18 @@ def _wifi_with_key(tenant: SimTenant) -> dict[str, Any] | None:
     return None
 
 
+def _win32_app(tenant: SimTenant) -> dict[str, Any] | None:
+    """A Win32 app not yet required on all devices."""
+    for app in tenant.objects("mobileApp"):
+        targets = {a["target"]["@odata.type"] for a in app["assignments"]}
+        if (
+            app["@odata.type"] == "#microsoft.graph.win32LobApp"
+            and "#microsoft.graph.allDevicesAssignmentTarget" not in targets
+        ):
+            return app
+    return None
+
+
 def _pilot_group(tenant: SimTenant) -> str:
     for group in tenant.groups():
         if "pilot" in str(group.get("displayName", "")).lower():
@@ -235,6 +247,64 @@ def apply_changes(sim: GraphSimulator, tenant_ids: list[str]) -> list[ScriptedCh
         )
     )  # fmt: skip
 
+    found = _find(sim, big_first, _win32_app)
+    if found:
+        tid, tenant, app = found
+
+        def require_everywhere(obj: dict[str, Any]) -> None:
+            obj["assignments"] = [
+                *obj["assignments"],
+                {
+                    "@odata.type": "#microsoft.graph.mobileAppAssignment",
+                    "id": f"{obj['id']}_demo",
+                    "intent": "required",
+                    "target": {
+                        "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget",
+                        "deviceAndAppManagementAssignmentFilterId": None,
+                        "deviceAndAppManagementAssignmentFilterType": "none",
+                    },
+                    "settings": None,
+                    "source": "direct",
+                    "sourceId": None,
+                },
+            ]
+
+        tenant.update("mobileApp", app["id"], require_everywhere)
+        done.append(
+            ScriptedChange(
+                tid, "mobileApp", app["id"], "modified",
+                f"{tenant.name}: app '{app['displayName']}' made required on all devices",
+            )
+        )  # fmt: skip
+
+    found = _find(sim, ca_first, lambda t: t.ids("authorizationPolicy"))
+    if found:
+        tid, tenant, (policy_id, *_) = found
+        tenant.update(
+            "authorizationPolicy",
+            policy_id,
+            lambda o: o["defaultUserRolePermissions"].__setitem__("allowedToCreateApps", True),
+        )
+        done.append(
+            ScriptedChange(
+                tid, "authorizationPolicy", policy_id, "modified",
+                f"{tenant.name}: authorization policy now lets every user register applications",
+            )
+        )  # fmt: skip
+
+    found = _find(sim, small_first, lambda t: t.objects("roleAssignment"))
+    if found:
+        tid, tenant, assignments = found
+        assignment = assignments[0]
+        group_id = _pilot_group(tenant)
+        tenant.update("roleAssignment", assignment["id"], lambda o: o["members"].append(group_id))
+        done.append(
+            ScriptedChange(
+                tid, "roleAssignment", assignment["id"], "modified",
+                f"{tenant.name}: Intune role assignment '{assignment['displayName']}' given to {tenant.group_name(group_id)}",
+            )
+        )  # fmt: skip
+
     found = _find(sim, big_first, _wifi_with_key)
     if found:
         tid, tenant, config = found
@@ -249,13 +319,16 @@ def apply_changes(sim: GraphSimulator, tenant_ids: list[str]) -> list[ScriptedCh
 
 
 def withdraw_consent(sim: GraphSimulator, tenant_ids: list[str]) -> str:
-    """Not a policy edit but just as real: Graph starts refusing one type in the smallest tenant.
+    """Not a policy edit but just as real: the smallest tenant's admin withdraws one permission.
 
-    The type fails with `forbidden` from then on; the summary lists it as not covered instead of
-    reporting its policies as removed."""
+    Its types fail with `forbidden` from then on; the summary lists them as not covered instead of
+    reporting their policies as removed."""
+    from shared.core.contracts import CONTRACTS
+
     tid = min(tenant_ids, key=lambda t: sim.tenant(t).size)
-    sim.faults.forbid("deviceManagement/deviceHealthScripts", tenant=tid)
-    return f"{sim.tenant(tid).name}: Graph now answers 403 for remediation scripts (permission withdrawn)"
+    tenant = sim.tenant(tid)
+    tenant.granted = frozenset(c.permission for c in CONTRACTS.values()) - {"CloudPC.Read.All"}
+    return f"{tenant.name}: consent to CloudPC.Read.All withdrawn (Windows 365 policies now answer 403)"
 
 
 # --- printing ------------------------------------------------------------------------------------
@@ -521,9 +594,10 @@ def main(argv: list[str] | None = None) -> int:
             say(f"{len(detected) - len(missed)} of {len(detected)} scripted changes show up as findings")
             for change in missed:
                 say(f"MISSED: {change.description}")
-            # A setting deep in a policy, one rule inside a group collection (best-match pairing), and an
-            # excluded group: each read in words.
-            for change, finding in detected[:3]:
+            # A setting deep in a policy, one rule inside a group collection (best-match pairing), an
+            # excluded group, and an app's assignment (one of the types DESIGN §10 added): each read in words.
+            shown = [*detected[:3], *[d for d in detected[3:] if d[0].policy_type == "mobileApp"][:1]]
+            for change, finding in shown:
                 if finding is not None:
                     print_finding(api, change.tenant_id, finding)
             if missed or not detected:

@@ -203,18 +203,22 @@ WINDOWS_INTUNE_MIX: dict[str, float] = {
     "windowsDriverUpdateProfile": 0.04,
     "assignmentFilter": 0.04,
     "conditionalAccessPolicy": 0.02,
+    "mobileApp": 0.1,
 }
 ENTRA_MIX: dict[str, float] = {
-    "conditionalAccessPolicy": 0.7,
-    "namedLocation": 0.2,
+    "conditionalAccessPolicy": 0.6,
+    "namedLocation": 0.15,
     "settingsCatalogPolicy": 0.05,
     "appProtectionPolicy": 0.05,
+    "authenticationStrengthPolicy": 0.06,
+    "crossTenantAccessPartner": 0.05,
+    "groupSetting": 0.04,
 }
 
 PORTFOLIOS: dict[str, tuple[tuple[str, str, int, int, dict[str, float] | None], ...]] = {
     "demo": (
-        ("2f1d6c3a-5b7e-4e21-9a0c-1c2d3e4f5a61", "Contoso Dental", 101, 60, WINDOWS_INTUNE_MIX),
-        ("7a9b3c2d-1e4f-4a6b-8c7d-2e3f4a5b6c72", "Fabrikam Logistics", 202, 150, None),
+        ("2f1d6c3a-5b7e-4e21-9a0c-1c2d3e4f5a61", "Contoso Dental", 101, 80, WINDOWS_INTUNE_MIX),
+        ("7a9b3c2d-1e4f-4a6b-8c7d-2e3f4a5b6c72", "Fabrikam Logistics", 202, 200, None),
         ("c4d5e6f7-8a9b-4c0d-9e1f-3a4b5c6d7e83", "Northwind Schools", 303, 40, ENTRA_MIX),
     ),
     "small": (
@@ -232,8 +236,9 @@ PORTFOLIOS: dict[str, tuple[tuple[str, str, int, int, dict[str, float] | None], 
 def generate_portfolio(kind: str = "demo") -> dict[str, SimTenant]:
     """Fixed tenants of different sizes and mixes, keyed by tenant id.
 
-    ``demo``: Contoso Dental (~60, mostly Intune Windows), Fabrikam Logistics (~150, mixed),
-    Northwind Schools (~40, Entra / Conditional Access heavy). ``small``: the same three, tiny.
+    ``demo``: Contoso Dental (80, mostly Intune Windows), Fabrikam Logistics (200, mixed),
+    Northwind Schools (40, Entra / Conditional Access heavy); each holds the DESIGN §10 types its
+    mix reaches (Contoso and Fabrikam every type). ``small``: the same three, tiny.
     ``bench``: ten mixed tenants of 150-250 objects.
     """
     if kind not in PORTFOLIOS:
