@@ -5,7 +5,7 @@ from __future__ import annotations
 import azure.functions as func
 
 from functions._http import preflight, respond
-from shared.api import baseline, findings, subscriptions, templates, tenants
+from shared.api import baseline, findings, policy_types, subscriptions, templates, tenants
 from shared.api.openapi import get_document
 from shared.api.request import ApiRequest, ApiResponse
 from shared.settings import ALIGNMENT_QUEUE, SCAN_QUEUE
@@ -166,6 +166,12 @@ def post_subscription_test(req: func.HttpRequest) -> func.HttpResponse:
 def get_subscription_deliveries(req: func.HttpRequest) -> func.HttpResponse:
     """Recent deliveries of one subscription, newest first."""
     return respond(req, lambda r: subscriptions.get_deliveries(r, get_stores))
+
+
+@bp.route(route="policy-types", methods=["GET"], auth_level=ANON)
+def get_policy_types(req: func.HttpRequest) -> func.HttpResponse:
+    """The supported policy types with their names for people and the Graph permission each needs."""
+    return respond(req, policy_types.get_policy_types)
 
 
 @bp.route(route="openapi.json", methods=["GET"], auth_level=ANON)

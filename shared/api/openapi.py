@@ -188,6 +188,25 @@ def _schemas() -> dict[str, Any]:
                 "updatedAt": {"type": "string"},
             },
         },
+        "PolicyTypes": {
+            "type": "object",
+            "required": ["policyTypes"],
+            "properties": {
+                "policyTypes": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["key", "displayName", "apiVersion", "permission"],
+                        "properties": {
+                            "key": {"type": "string", "enum": _POLICY_TYPES},
+                            "displayName": {"type": "string"},
+                            "apiVersion": {"type": "string", "enum": ["v1.0", "beta"]},
+                            "permission": {"type": "string"},
+                        },
+                    },
+                }
+            },
+        },
         "Portfolio": {
             "type": "object",
             "required": ["tenants"],
@@ -817,6 +836,14 @@ def openapi_document() -> dict[str, Any]:
         "paths": {
             "/tenants": {
                 "get": _op("Portfolio", "Drift.Read", {"200": _ok(_ref("Portfolio"))}, operationId="getPortfolio")
+            },
+            "/policy-types": {
+                "get": _op(
+                    "Supported policy types: names for people and the Graph permission each needs",
+                    "Drift.Read",
+                    {"200": _ok(_ref("PolicyTypes"))},
+                    operationId="getPolicyTypes",
+                )
             },
             "/tenants/{tenantId}": {
                 "put": _op(

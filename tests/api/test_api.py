@@ -11,6 +11,7 @@ import pytest
 from devtools.azurite import Azurite
 from devtools.graphsim import generate_tenant
 from devtools.graphsim.generator import WINDOWS_INTUNE_MIX
+from shared.core.contracts import CONTRACTS
 from tests.authkit import Issuer, easyauth_headers, jwks_issuer
 from tests.pipeline import JSON, cycle, make_host, new_tenant_id, open_stores, register, runs
 
@@ -54,6 +55,7 @@ def _routes(world: dict[str, Any]) -> list[tuple[str, str, Any, str]]:
     first_run = world["firstRuns"]["A"]
     return [
         ("GET", "/api/tenants", None, READ),
+        ("GET", "/api/policy-types", None, READ),
         ("GET", f"/api/tenants/{tid}/runs", None, READ),
         ("GET", f"/api/tenants/{tid}/drift", None, READ),
         ("GET", f"/api/tenants/{tid}/drift/findings", None, READ),
@@ -295,3 +297,19 @@ def test_cors_is_off_by_default_and_answers_configured_origins(
         "OPTIONS", f"/api/tenants/{world['tenants']['A']}/drift", headers={"Origin": "https://portal.msp.example"}
     )
     assert preflight.status_code == 204 and "If-Match" in preflight.headers["Access-Control-Allow-Headers"]
+
+
+def test_the_policy_type_catalogue_names_every_supported_type_for_people(world: dict[str, Any]) -> None:
+    response = world["host"].http("GET", "/api/policy-types")
+    assert response.status_code == 200
+    catalogue = _body(response)["policyTypes"]
+    assert [t["key"] for t in catalogue] == sorted(CONTRACTS)
+    by_key = {t["key"]: t for t in catalogue}
+    assert by_key["mobileApp"] == {
+        "key": "mobileApp",
+        "displayName": "App",
+        "apiVersion": "beta",
+        "permission": "DeviceManagementApps.Read.All",
+    }
+    assert by_key["deviceRegistrationPolicy"]["permission"] == "Policy.Read.DeviceConfiguration"
+    assert all(t["displayName"] and t["displayName"] != t["key"] for t in catalogue)

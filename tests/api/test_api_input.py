@@ -518,6 +518,8 @@ CASES: list[tuple[str, str, str, Any, dict[str, str] | None, dict[str, Any] | No
     ("subscription body too large", "PUT", "/api/subscriptions/psa", {"url": HOOK + "x" * 70_000}, None, None, 413, "payload_too_large"),
     ("deliveries bad top", "GET", "/api/subscriptions/psa/deliveries", None, None, {"top": "-1"}, 400, "invalid_top"),
     ("deliveries unknown parameter", "GET", "/api/subscriptions/psa/deliveries", None, None, {"since": "x"}, 400, "unknown_parameter"),
+    ("policy types with a filter", "GET", "/api/policy-types", None, None, {"$filter": "key eq 'mobileApp'"}, 400,
+     "unknown_parameter"),
 ]  # fmt: skip
 
 
@@ -597,7 +599,7 @@ def test_the_openapi_document_validates_and_is_served(seeded: dict[str, Any]) ->
     served = seeded["host"].http("GET", "/api/openapi.json")
     assert served.status_code == 200 and json.loads(served.get_body()) == document
     routes = {(r.pattern.pattern, m) for r in seeded["host"].routes for m in r.methods}
-    assert len(document["paths"]) == 17 and len(routes) >= 26
+    assert len(document["paths"]) == 18 and len(routes) >= 27
     assert document["openapi"] == "3.1.0"
     assert set(document["webhooks"]) == set(EVENT_TYPES)
 

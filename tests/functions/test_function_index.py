@@ -32,6 +32,7 @@ EXPECTED_HTTP = {
     "acknowledge": ("tenants/{tenantId}/drift/findings/{findingId}/acknowledge", ["POST"]),
     "put_baseline": ("tenants/{tenantId}/drift/baseline", ["PUT"]),
     "delete_baseline": ("tenants/{tenantId}/drift/baseline", ["DELETE"]),
+    "get_policy_types": ("policy-types", ["GET"]),
     "get_openapi": ("openapi.json", ["GET"]),
     "get_templates": ("templates", ["GET"]),
     "put_template": ("templates/{templateId}", ["PUT"]),
