@@ -11,28 +11,8 @@
   const statusRegion = document.getElementById("status");
   const breadcrumb = document.getElementById("breadcrumb");
 
-  const POLICY_TYPE_LABELS = {
-    settingsCatalogPolicy: "Settings catalog",
-    deviceConfiguration: "Device configuration",
-    deviceCompliancePolicy: "Compliance policy",
-    groupPolicyConfiguration: "Administrative template",
-    endpointSecurityIntent: "Endpoint security (intent)",
-    appProtectionPolicy: "App protection",
-    mobileAppConfiguration: "App configuration",
-    deviceManagementScript: "Platform script (Windows)",
-    deviceShellScript: "Shell script (macOS)",
-    deviceHealthScript: "Remediation",
-    windowsAutopilotDeploymentProfile: "Autopilot profile",
-    deviceEnrollmentConfiguration: "Enrollment configuration",
-    windowsFeatureUpdateProfile: "Feature update profile",
-    windowsQualityUpdateProfile: "Quality update profile",
-    windowsDriverUpdateProfile: "Driver update profile",
-    assignmentFilter: "Assignment filter",
-    roleScopeTag: "Scope tag",
-    conditionalAccessPolicy: "Conditional Access",
-    namedLocation: "Named location",
-    authenticationMethodsPolicy: "Authentication methods",
-  };
+  // Names for people of each policy type, from GET /api/policy-types (loaded once, before the first view).
+  let policyTypeNames = {};
   const ERROR_CODE_TEXT = {
     forbidden: "Graph refused access: the app lacks the permission or consent for this type.",
     throttled: "Graph kept throttling the requests for this type.",
@@ -79,7 +59,7 @@
     window.setTimeout(() => { statusRegion.textContent = message; }, 30);
   }
 
-  const label = (type) => POLICY_TYPE_LABELS[type] || String(type || "").replace(/([a-z])([A-Z])/g, "$1 $2");
+  const label = (type) => policyTypeNames[type] || String(type || "").replace(/([a-z])([A-Z])/g, "$1 $2");
   const capital = (text) => (text ? text.charAt(0).toUpperCase() + text.slice(1) : "");
   const count = (n, one, many) => `${n} ${n === 1 ? one : many || one + "s"}`;
 
@@ -167,6 +147,16 @@
     return { data, etag: response.headers.get("ETag") };
   }
 
+  let policyTypesPromise = null;
+  function loadPolicyTypes() {
+    if (!policyTypesPromise) {
+      policyTypesPromise = api("/policy-types")
+        .then((r) => { policyTypeNames = Object.fromEntries((r.data.policyTypes || []).map((t) => [t.key, t.displayName])); })
+        .catch(() => { policyTypesPromise = null; });  // keys split into words until it loads
+    }
+    return policyTypesPromise;
+  }
+
   let tenantsPromise = null;
   function tenants(refresh) {
     if (refresh || !tenantsPromise) {
@@ -229,6 +219,7 @@
     main.setAttribute("aria-busy", "true");
     delete main.dataset.route;
     try {
+      await loadPolicyTypes();
       if (segments.length === 0) await portfolioView(current);
       else if (segments[0] === "tenants" && segments.length === 2) await summaryView(current, segments[1]);
       else if (segments[0] === "tenants" && segments.length === 3 && segments[2] === "alignment")

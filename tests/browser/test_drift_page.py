@@ -250,6 +250,14 @@ def test_every_finding_of_a_tenant_is_a_few_steps_from_the_first_page_and_reads_
         # Keyboard users land on the first finding that was added.
         assert page.evaluate("document.activeElement.dataset.findingId") in listed
     assert sorted(listed) == sorted(f["id"] for f in findings)
+
+    # Each type reads in words, by the name the API gives it (GET /api/policy-types).
+    names = {t["key"]: t["displayName"] for t in seeded.api.get("/policy-types")["policyTypes"]}
+    page.goto(f"{seeded.page_url()}#/tenants/{tid}/findings?status=all")
+    settled(page)
+    shown = set(page.locator("#findings tbody td[data-label='Policy type']").all_inner_texts())
+    assert shown == {names[f["policyType"]] for f in findings}
+    assert {"App", "Intune role assignment", "Authorization policy"} <= shown
     assert seen["failed"] == [] and seen["errors"] == []
 
 
