@@ -94,6 +94,9 @@ class CollectionSpec:
     stamped: bool = True
     """Intune objects added without timestamps get ``createdDateTime`` / ``lastModifiedDateTime``;
     False where the entity has no such properties (role definitions, device categories ...)."""
+    versioned: bool = True
+    """Every save raises an integer ``version`` (Intune's counter); False where ``version`` is the
+    admin's (terms and conditions: raised to make users accept again)."""
 
     def nav(self, name: str) -> Nav | None:
         return next((n for n in self.navs if n.name == name), None)
@@ -422,6 +425,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         navs=(Nav("assignments", entity_type="termsAndConditionsAssignment"),),
         permissions=SERVICE,
         expand_refused=("assignments",),
+        versioned=False,
     ),
     CollectionSpec(
         "deviceManagement/intuneBrandingProfiles",

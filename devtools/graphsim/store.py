@@ -251,7 +251,7 @@ class SimTenant:
         if "isAssigned" in obj and "assignments" in obj:
             obj["isAssigned"] = bool(obj["assignments"])
 
-    def _bump(self, obj: Obj) -> None:
+    def _bump(self, obj: Obj, versioned: bool = True) -> None:
         stamp = now_timestamp()
         # Only the timestamp the entity has (role definitions and device categories have none).
         if "modifiedDateTime" in obj and "lastModifiedDateTime" not in obj:
@@ -259,7 +259,7 @@ class SimTenant:
         elif "lastModifiedDateTime" in obj:
             obj["lastModifiedDateTime"] = stamp
         version = obj.get("version")
-        if isinstance(version, bool):
+        if isinstance(version, bool) or not versioned:
             return
         if isinstance(version, int):
             obj["version"] = version + 1
@@ -276,7 +276,7 @@ class SimTenant:
             fn(obj)
             obj[COLLECTIONS[bucket].key_field] = object_id
             if bump:
-                self._bump(obj)
+                self._bump(obj, COLLECTIONS[bucket].versioned)
             self._store(bucket, obj)
             return copy.deepcopy(obj)
 

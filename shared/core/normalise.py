@@ -190,7 +190,7 @@ def _empty(value: Any) -> bool:
 
 class _Normaliser:
     def __init__(self, contract: PolicyContract, secret_key: bytes | None) -> None:
-        self.volatile = GLOBAL_VOLATILE_FIELDS | contract.volatile_fields
+        self.volatile = (GLOBAL_VOLATILE_FIELDS - contract.admin_set_fields) | contract.volatile_fields
         self.secrets = contract.secret_fields
         self.scripts = contract.script_fields
         self.script_settings = contract.script_setting_ids

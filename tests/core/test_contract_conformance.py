@@ -108,6 +108,7 @@ def test_special_field_names_exist_on_the_types_the_contract_reads(policy_type: 
         "follow-up condition": {f.only_when[0] for _, f in contract.all_follow_ups() if f.only_when},
         "skip": {name for name, _ in contract.skip_when},
         "reference": contract.reference_fields,
+        "admin-set": contract.admin_set_fields,
     }
     if contract.count_check:
         special["count"] = {contract.count_check.count_field, contract.count_check.values_field}

@@ -304,3 +304,14 @@ def test_only_unassigned_microsoft_store_apps_are_skipped() -> None:
     assert not contract.skips({"appAvailability": "lineOfBusiness", "isAssigned": False})
     assert not contract.skips({"@odata.type": "#microsoft.graph.win32LobApp", "isAssigned": False})
     assert not CONTRACTS["deviceConfiguration"].skips({"isAssigned": False})
+
+
+def test_the_version_of_terms_and_conditions_is_the_admins_and_is_compared() -> None:
+    terms = {"id": "t", "displayName": "Acceptable use", "bodyText": "...", "version": 2}
+    raised = {**terms, "version": 3}
+    contract = CONTRACTS["termsAndConditions"]
+    assert normalise_item(contract, terms, KEY)["content"]["version"] == 2
+    assert normalise_item(contract, raised, KEY)["hash"] != normalise_item(contract, terms, KEY)["hash"]
+    # Elsewhere `version` is Intune's save counter, dropped.
+    config = {"id": "c", "displayName": "x", "version": 2}
+    assert "version" not in normalise_item(CONTRACTS["deviceConfiguration"], config, KEY)["content"]

@@ -159,8 +159,9 @@ CASES: tuple[Case, ...] = (
     Case(
         "termsAndConditions",
         _first("termsAndConditions"),
-        _set("acceptanceStatement", "I accept."),
-        _at("acceptanceStatement"),
+        lambda o: o.__setitem__("version", o["version"] + 1),  # users must accept the terms again
+        _at("version"),
+        lambda before, after: after == before + 1,
     ),
     Case(
         "intuneBrandingProfile",

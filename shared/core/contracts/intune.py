@@ -344,6 +344,8 @@ INTUNE: Final[tuple[PolicyContract, ...]] = (
         display_name="Terms and conditions",
         # $expand=assignments is refused here (IntuneManagement): read per item.
         follow_ups=(FollowUp("assignments", "assignments"),),
+        # Raised by an admin who wants users to accept the changed terms again.
+        admin_set_fields=frozenset({"version"}),
     ),
     PolicyContract(
         key="intuneBrandingProfile",

@@ -172,6 +172,9 @@ class PolicyContract:
     count_check: CountCheck | None = None
     # Set by the service, never by an admin: dropped before hashing (GLOBAL_VOLATILE_FIELDS apply too).
     volatile_fields: frozenset[str] = frozenset()
+    # Names GLOBAL_VOLATILE_FIELDS drops that this type's admin sets (terms and conditions' `version`,
+    # raised when users must accept the changed terms again): kept and compared.
+    admin_set_fields: frozenset[str] = frozenset()
     # Hold a PIN, password, key or token whatever their names say: stored as markers only.
     secret_fields: frozenset[str] = frozenset()
     # Bodies kept as hash and size only (script bodies, custom profile payloads), compared whole.
