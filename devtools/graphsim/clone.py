@@ -11,12 +11,13 @@ import random
 import re
 from typing import Any
 
-from devtools.graphsim.catalog import TYPE_KEYS
+from devtools.graphsim.catalog import COLLECTIONS, NESTED, SINGLETONS, TYPE_BUCKETS, TYPE_KEYS
 from devtools.graphsim.store import SimTenant
 from devtools.graphsim.util import guid
 
-# Ids that mean the same in every tenant: built-in scope tags ("0", "1", ...) and the singleton policy.
-_KEPT_TYPES = frozenset({"roleScopeTag", "authenticationMethodsPolicy"})
+# Ids that mean the same in every tenant: built-in scope tags ("0", "1", ...), the singleton policies,
+# and cross-tenant access partners (keyed by the partner's own tenant id, which a twin shares).
+KEPT_TYPES = frozenset({"roleScopeTag", "crossTenantAccessPartner"}) | SINGLETONS
 _PER_TENANT_FIELDS = frozenset({"secretReferenceValueId"})
 
 
@@ -56,7 +57,7 @@ def clone_tenant(
     for deleted in source.deleted_group_ids:
         ids.setdefault(deleted, guid(rng))
     for type_key in TYPE_KEYS:
-        if type_key in _KEPT_TYPES:
+        if type_key in KEPT_TYPES:
             continue
         for object_id in source.ids(type_key):
             prefix = object_id[:2] if object_id[:2] in ("T_", "A_") else ""
@@ -65,15 +66,22 @@ def clone_tenant(
         props = {k: v for k, v in group.items() if k not in ("id", "displayName")}
         clone.add_group(str(group["displayName"]), group_id=ids[group["id"]], **props)
     clone.deleted_group_ids = {ids[g] for g in source.deleted_group_ids}
+    # The owners of nested collections (Apple enrollment program tokens) come first.
+    for owner_bucket in sorted({spec.parent for spec in NESTED if spec.parent}):
+        for owner in source.snapshot(owner_bucket):
+            ids[str(owner["id"])] = guid(rng)
+            clone.add_catalog_object(owner_bucket, _renamed(owner, ids, rng))
     for type_key in TYPE_KEYS:
-        for obj in source.objects(type_key):
+        nested = COLLECTIONS[TYPE_BUCKETS[type_key][0]].parent is not None
+        for key, obj in zip(source.ids(type_key), source.objects(type_key), strict=True):
             new = _renamed(obj, ids, rng)
             for row in new.get("assignments") or []:
                 row["id"] = f"{new['id']}_{guid(rng)}"
                 if "sourceId" in row:
                     row["sourceId"] = new["id"]
-            if name_prefix and type_key not in _KEPT_TYPES:
-                field = "name" if "name" in new and "displayName" not in new else "displayName"
+            field = "name" if "name" in new and "displayName" not in new else "displayName"
+            if name_prefix and type_key not in KEPT_TYPES and field in new:
                 new[field] = f"{name_prefix}{new[field]}"
-            clone.add(type_key, new)
+            owner = source.parent_of(TYPE_BUCKETS[type_key][0], key) if nested else None
+            clone.add(type_key, new, parent=ids[owner] if owner else None, builtin=source.is_builtin(type_key, key))
     return clone, ids

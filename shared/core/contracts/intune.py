@@ -407,6 +407,8 @@ INTUNE: Final[tuple[PolicyContract, ...]] = (
         display_name="Compliance policy (settings catalog)",
         name_field="name",
         count_check=CountCheck("settingCount", "settings", "settings"),
+        # Aligned setting by setting, like the settings catalog (DESIGN §14).
+        settings_layout=SettingsLayout(),
         follow_ups=(
             FollowUp("scheduledActionsForRule", "scheduledActionsForRule", "$expand=scheduledActionConfigurations"),
         ),
