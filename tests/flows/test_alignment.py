@@ -50,7 +50,7 @@ def world(app_env: dict[str, str], azurite: Azurite, graph_sim: Any) -> dict[str
     """A reference tenant and its twin, both scanned, a whole-tenant template assigned to both."""
     host = make_host(azurite.connection_string)
     reference_id, twin_id = new_tenant_id(), new_tenant_id()
-    reference = generate_tenant(seed=61, size=70, name="Reference Dental", tenant_id=reference_id)
+    reference = generate_tenant(seed=61, size=100, name="Reference Dental", tenant_id=reference_id)
     twin, ids = clone_tenant(reference, "Twin Dental", twin_id, name_prefix="Twin · ", seed=62)
     graph_sim.add_tenant(reference_id, reference)
     graph_sim.add_tenant(twin_id, twin)
