@@ -104,6 +104,12 @@ class CollectionSpec:
 
 ASSIGNMENTS = Nav("assignments", entity_type="assignment")
 SETTING_DEFINITIONS = Nav("settingDefinitions", entity_type="deviceManagementConfigurationSettingDefinition")
+# The settings-catalog service (configuration and compliance policies) pages settings at 25.
+SETTINGS = Nav(
+    "settings",
+    page_size=SETTINGS_CATALOG_PAGE_SIZE, max_top=SETTINGS_CATALOG_PAGE_SIZE,
+    children=(SETTING_DEFINITIONS,),
+)
 
 
 def _read(*names: str) -> frozenset[str]:
@@ -130,12 +136,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.deviceManagementConfigurationPolicy",
         BETA_ONLY,
         navs=(
-            Nav(
-                "settings",
-                page_size=SETTINGS_CATALOG_PAGE_SIZE,
-                max_top=SETTINGS_CATALOG_PAGE_SIZE,
-                children=(SETTING_DEFINITIONS,),
-            ),
+            SETTINGS,
             ASSIGNMENTS,
         ),
         page_size=SETTINGS_CATALOG_PAGE_SIZE,
@@ -484,7 +485,7 @@ _SPECS: tuple[CollectionSpec, ...] = (
         "microsoft.graph.deviceManagementCompliancePolicy",
         BETA_ONLY,
         navs=(
-            Nav("settings", page_size=SETTINGS_CATALOG_PAGE_SIZE, max_top=SETTINGS_CATALOG_PAGE_SIZE),
+            SETTINGS,
             ASSIGNMENTS,
             Nav("scheduledActionsForRule", children=(Nav("scheduledActionConfigurations"),)),
         ),

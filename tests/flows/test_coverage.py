@@ -13,11 +13,10 @@ from typing import Any
 
 import pytest
 
-from devtools.azurite import Azurite
 from devtools.graphsim import SimTenant, generate_tenant
 from devtools.graphsim.catalog import TYPE_KEYS
 from shared.core.contracts import CONTRACTS
-from tests.pipeline import cycle, every_stored_byte, findings, make_host, new_tenant_id, register, runs, snapshot
+from tests.pipeline import cycle, every_stored_byte, findings, new_tenant_id, register, runs, snapshot
 
 Obj = dict[str, Any]
 G = "#microsoft.graph."
@@ -280,11 +279,6 @@ CASES: tuple[Case, ...] = (
 def test_every_new_type_has_a_case() -> None:
     assert sorted(c.policy_type for c in CASES) == sorted(NEW_TYPES)
     assert set(NEW_TYPES) <= set(CONTRACTS)
-
-
-@pytest.fixture
-def host(app_env: dict[str, str], azurite: Azurite) -> Any:
-    return make_host(azurite.connection_string)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import azure.functions as func
 import pytest
 
 from bench.chaos import StorageFaultRule
-from devtools.azurite import Azurite
 from devtools.graphsim import generate_tenant
 from devtools.graphsim.generator import WINDOWS_INTUNE_MIX
 from shared.core.canonical import canonical_bytes
@@ -22,7 +21,6 @@ from shared.flows.triage import acknowledge_finding, pin_baseline
 from tests.pipeline import (
     cycle,
     findings,
-    make_host,
     new_tenant_id,
     open_stores,
     register,
@@ -32,11 +30,6 @@ from tests.pipeline import (
 )
 
 PILOT_GROUP = "5b0c9d2e-8f41-4a73-b6c5-0d1e2f3a4b5c"
-
-
-@pytest.fixture
-def host(app_env: dict[str, str], azurite: Azurite) -> Any:
-    return make_host(azurite.connection_string)
 
 
 @pytest.fixture

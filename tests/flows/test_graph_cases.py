@@ -9,14 +9,12 @@ from typing import Any
 
 import pytest
 
-from devtools.azurite import Azurite
 from devtools.graphsim import generate_tenant
 from tests.pipeline import (
     admx_text_value,
     cycle_completed,
     drift_after,
     every_stored_byte,
-    make_host,
     new_tenant_id,
     register,
     runs,
@@ -29,11 +27,6 @@ NS = G + "deviceManagementConfiguration"
 ASR = "device_vendor_msft_policy_config_defender_attacksurfacereductionrules"
 FW = "vendor_msft_firewall_mdmstore_firewallrules_{firewallrulename}"
 PILOT_GROUP = "5b0c9d2e-8f41-4a73-b6c5-0d1e2f3a4b5c"
-
-
-@pytest.fixture
-def host(app_env: dict[str, str], azurite: Azurite) -> Any:
-    return make_host(azurite.connection_string)
 
 
 @pytest.fixture

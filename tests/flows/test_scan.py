@@ -12,7 +12,6 @@ from typing import Any
 import azure.functions as func
 import pytest
 
-from devtools.azurite import Azurite
 from devtools.graphsim import generate_tenant
 from devtools.graphsim.generator import WINDOWS_INTUNE_MIX
 from shared.core.contracts import CONTRACTS
@@ -22,7 +21,6 @@ from shared.errors import ScanBusyError
 from shared.settings import SCAN_QUEUE
 from tests.pipeline import (
     every_stored_byte,
-    make_host,
     new_tenant_id,
     open_stores,
     register,
@@ -42,11 +40,6 @@ def tenant(app_env: dict[str, str], graph_sim: Any) -> str:
     tid = new_tenant_id()
     graph_sim.add_tenant(tid, generate_tenant(seed=7, size=ALL_TYPES_SIZE, mix=WINDOWS_INTUNE_MIX))
     return tid
-
-
-@pytest.fixture
-def host(app_env: dict[str, str], azurite: Azurite) -> Any:
-    return make_host(azurite.connection_string)
 
 
 def _items(doc: dict[str, Any], policy_type: str) -> list[dict[str, Any]]:
