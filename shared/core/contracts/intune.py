@@ -380,7 +380,10 @@ INTUNE: Final[tuple[PolicyContract, ...]] = (
         # The enrollment token enrolls a device into the tenant: the token, the QR code that carries
         # it and its image are secrets; a new token shows as a changed marker.
         secret_fields=frozenset({"tokenValue", "qrCodeContent", "qrCodeImage"}),
-        volatile_fields=frozenset({"enrolledDeviceCount", "enrollmentTokenUsageCount", "tokenCreationDateTime"}),
+        # Counters, the token's creation time and the tenant's Intune account id: the service's.
+        volatile_fields=frozenset(
+            {"enrolledDeviceCount", "enrollmentTokenUsageCount", "tokenCreationDateTime", "accountId"}
+        ),
         severity={"settings": "medium", "removed": "high"},
     ),
     _scripts(
