@@ -39,7 +39,12 @@ def snapshot_of(sim: SimTenant, run_id: str) -> dict[str, Any]:
     """The snapshot document a scan of the simulated tenant would write (items normalised as the scan does)."""
     types = {}
     for type_key in TYPE_KEYS:
-        items = [normalise_item(CONTRACTS[type_key], raw, KEY) for raw in sim.objects(type_key)]
+        # Microsoft's built-in store apps are listed by Graph but never scanned.
+        items = [
+            normalise_item(CONTRACTS[type_key], raw, KEY)
+            for key, raw in zip(sim.ids(type_key), sim.objects(type_key), strict=True)
+            if not sim.is_builtin(type_key, key)
+        ]
         types[type_key] = {"status": "complete", "errorCode": None, "error": None, "itemCount": len(items),
                            "items": items}  # fmt: skip
     selection = sorted(types)
@@ -55,7 +60,7 @@ def edit(sim: SimTenant, share: float, rng: random.Random) -> int:
     edited = 0
     for type_key in TYPE_KEYS:
         for object_id in sim.ids(type_key):
-            if rng.random() >= share:
+            if rng.random() >= share or sim.is_builtin(type_key, object_id):
                 continue
 
             def change(obj: dict[str, Any]) -> None:
