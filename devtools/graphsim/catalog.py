@@ -107,7 +107,8 @@ SETTING_DEFINITIONS = Nav("settingDefinitions", entity_type="deviceManagementCon
 # The settings-catalog service (configuration and compliance policies) pages settings at 25.
 SETTINGS = Nav(
     "settings",
-    page_size=SETTINGS_CATALOG_PAGE_SIZE, max_top=SETTINGS_CATALOG_PAGE_SIZE,
+    page_size=SETTINGS_CATALOG_PAGE_SIZE,
+    max_top=SETTINGS_CATALOG_PAGE_SIZE,
     children=(SETTING_DEFINITIONS,),
 )
 
@@ -493,6 +494,14 @@ _SPECS: tuple[CollectionSpec, ...] = (
         max_top=SETTINGS_CATALOG_PAGE_SIZE,
         count_and_tips=True,
         uncounted_when_cut=("settingCount", "settings"),
+        permissions=CONFIG,
+        setting_definitions="deviceManagement/complianceSettings",
+    ),
+    CollectionSpec(
+        "deviceManagement/complianceSettings",
+        None,
+        "microsoft.graph.deviceManagementConfigurationSettingDefinition",
+        BETA_ONLY,
         permissions=CONFIG,
     ),
     CollectionSpec(

@@ -10,7 +10,7 @@ import base64
 import json
 
 from devtools.graphsim.gen_base import G, GeneratorBase, Obj, stable_id
-from devtools.graphsim.settings_catalog import NS, SettingsBuilder, to_setting_rows
+from devtools.graphsim.settings_catalog import NS, SettingsBuilder, linux_compliance, to_setting_rows
 from devtools.graphsim.store import ASSIGNMENT_TARGET_TYPES
 
 DEP_TOKENS = "deviceManagement/depOnboardingSettings"
@@ -572,36 +572,7 @@ class AdminBuilders(GeneratorBase):
         created, modified = self.stamps()
         pid = self.id()
         b = SettingsBuilder(self.rng, self.t.plant_secret)
-        distro = "linux_distribution_alloweddistros"
-        instances = [
-            b.group(
-                distro,
-                [
-                    [
-                        b.choice(f"{distro}_item_$type", "ubuntu"),
-                        b.string(f"{distro}_item_minimumversion", self.rng.choice(["22.04", "24.04"])),
-                        b.string(f"{distro}_item_maximumversion", ""),
-                    ]
-                ],
-            ),
-            b.choice("linux_deviceencryption_required", "true"),
-            b.integer("linux_passwordpolicy_minimumlength", self.rng.choice([8, 12, 14])),
-            b.integer("linux_passwordpolicy_minimumdigits", 1),
-            b.integer("linux_passwordpolicy_minimumlowercase", 1),
-            b.integer("linux_passwordpolicy_minimumuppercase", 1),
-            b.integer("linux_passwordpolicy_minimumsymbols", self.rng.choice([0, 1])),
-        ]
-        if self.linux_scripts:
-            instances += [
-                b.choice("linux_customcompliance_required", "true"),
-                b.string("linux_customcompliance_discoveryscript", self.rng.choice(self.linux_scripts)),
-                b.string(
-                    "linux_customcompliance_rules",
-                    base64.b64encode(
-                        b'{"Rules":[{"SettingName":"ClamAV","Operator":"IsEquals","DataType":"Boolean","Operand":true}]}'
-                    ).decode(),
-                ),
-            ]
+        instances = linux_compliance(b, {"linux_scripts": self.linux_scripts})
         settings = to_setting_rows(instances, templated=False)
         return {
             "@odata.type": G + "deviceManagementCompliancePolicy",

@@ -18,7 +18,12 @@ from devtools.graphsim.gen_devices import DeviceBuilders, admx_catalog
 from devtools.graphsim.gen_entra import EntraBuilders
 from devtools.graphsim.gen_identity import IdentityBuilders
 from devtools.graphsim.gen_mobile_apps import MobileAppBuilders
-from devtools.graphsim.setting_definitions import SETTING_DEFINITIONS_BUCKET, definition_catalog
+from devtools.graphsim.setting_definitions import (
+    COMPLIANCE_DEFINITIONS_BUCKET,
+    SETTING_DEFINITIONS_BUCKET,
+    compliance_catalog,
+    definition_catalog,
+)
 from devtools.graphsim.store import GROUP_POLICY_DEFINITIONS, SimTenant
 
 # An MSP customer's tenant: the shares of each type in a tenant of about 1,500 objects (bench.scan).
@@ -71,6 +76,7 @@ DEFAULT_MIX: dict[str, float] = {
 
 # Microsoft's settings catalogue is the same in every tenant: built once per process.
 _SETTING_CATALOG = definition_catalog()
+_COMPLIANCE_CATALOG = compliance_catalog()
 
 
 def allocate(size: int, mix: dict[str, float] | None = None) -> dict[str, int]:
@@ -120,6 +126,8 @@ class _Generator(DeviceBuilders, AppBuilders, EntraBuilders, MobileAppBuilders, 
             self.t.add_catalog_object(GROUP_POLICY_DEFINITIONS, definition)
         for definition in _SETTING_CATALOG:
             self.t.add_catalog_object(SETTING_DEFINITIONS_BUCKET, definition)
+        for definition in _COMPLIANCE_CATALOG:
+            self.t.add_catalog_object(COMPLIANCE_DEFINITIONS_BUCKET, definition)
         order: list[tuple[str, Callable[[int], Obj]]] = [
             ("roleScopeTag", self.role_scope_tag),
             ("assignmentFilter", self.assignment_filter),

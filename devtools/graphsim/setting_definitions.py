@@ -1,5 +1,6 @@
 """The settings catalog definitions the simulator serves (`deviceManagement/configurationSettings` and
-`…/settings?$expand=settingDefinitions`), in Graph's shapes.
+`…/settings?$expand=settingDefinitions`), in Graph's shapes; compliance policies of the settings
+catalog have a catalogue of their own (`deviceManagement/complianceSettings`).
 
 Their structure (kind, parent, children) comes from walking what the policy families build, so it
 always matches the instances policies hold; their names and options from `setting_names`. The
@@ -15,10 +16,11 @@ from typing import Any
 
 from devtools.graphsim.gen_base import stable_id
 from devtools.graphsim.setting_names import Options, lookup
-from devtools.graphsim.settings_catalog import FAMILIES, NS, SettingsBuilder
+from devtools.graphsim.settings_catalog import COMPLIANCE_FAMILIES, FAMILIES, NS, Family, SettingsBuilder
 
 Obj = dict[str, Any]
 SETTING_DEFINITIONS_BUCKET = "deviceManagement/configurationSettings"
+COMPLIANCE_DEFINITIONS_BUCKET = "deviceManagement/complianceSettings"
 # Families pick options at random: enough seeds that every option and optional child shows up.
 _SEEDS = 40
 _DEFINITION_TYPES = {
@@ -88,11 +90,11 @@ def _add_child(shape: _Shape, child: str, option: str | None) -> None:
             listed.append(child)
 
 
-def _shapes() -> dict[str, _Shape]:
+def _shapes(families: tuple[Family, ...]) -> dict[str, _Shape]:
     shapes: dict[str, _Shape] = {}
-    ctx = {"tenant_id": "00000000-0000-0000-0000-000000000000", "short": "SIM"}
+    ctx = {"tenant_id": "00000000-0000-0000-0000-000000000000", "short": "SIM", "linux_scripts": ["catalogue"]}
     for seed in range(_SEEDS):
-        for family in FAMILIES:
+        for family in families:
             builder = SettingsBuilder(random.Random(f"definitions:{seed}:{family.name}"), lambda: "catalogue")
             for instance in family.build(builder, ctx):
                 _walk(instance, shapes, family.platforms, family.technologies, None)
@@ -111,6 +113,14 @@ def _option_value(definition_id: str, suffix: str) -> Obj:
 
 
 def _applicability(shape: _Shape) -> Obj:
+    if shape.platform == "linux":
+        return {
+            "@odata.type": "#microsoft.graph.deviceManagementConfigurationSettingApplicability",
+            "description": None,
+            "platform": "linux",
+            "deviceMode": "none",
+            "technologies": shape.technologies,
+        }
     if shape.platform == "macOS":
         return {
             "@odata.type": "#microsoft.graph.deviceManagementConfigurationApplicationSettingApplicability",
@@ -134,7 +144,7 @@ def _applicability(shape: _Shape) -> Obj:
     }
 
 
-def _definition(definition_id: str, shape: _Shape, shapes: dict[str, _Shape]) -> Obj:
+def _definition(definition_id: str, shape: _Shape, shapes: dict[str, _Shape], usage: str) -> Obj:
     known = lookup(definition_id)
     name, options = known if known is not None else (_fallback_name(definition_id), None)
     root = definition_id
@@ -154,7 +164,7 @@ def _definition(definition_id: str, shape: _Shape, shapes: dict[str, _Shape]) ->
         "offsetUri": "/Config/" + re.sub(r"[^A-Za-z0-9]", "", name.title())[:64],
         "categoryId": stable_id("settingcategory:" + root),
         "rootDefinitionId": root,
-        "settingUsage": "configuration",
+        "settingUsage": usage,
         "uxBehavior": "dropdown" if shape.kind.startswith("Choice") else "default",
         "visibility": "settingsCatalog,template",
         "keywords": [],
@@ -223,8 +233,14 @@ def _definition(definition_id: str, shape: _Shape, shapes: dict[str, _Shape]) ->
 
 def definition_catalog() -> list[Obj]:
     """Every definition the settings catalog families use, sorted by id."""
-    shapes = _shapes()
-    return [_definition(definition_id, shapes[definition_id], shapes) for definition_id in sorted(shapes)]
+    shapes = _shapes(FAMILIES)
+    return [_definition(i, shapes[i], shapes, "configuration") for i in sorted(shapes)]
+
+
+def compliance_catalog() -> list[Obj]:
+    """Every definition compliance policies of the settings catalog use, sorted by id."""
+    shapes = _shapes(COMPLIANCE_FAMILIES)
+    return [_definition(i, shapes[i], shapes, "compliance") for i in sorted(shapes)]
 
 
 def instance_definition_ids(instance: Any) -> list[str]:

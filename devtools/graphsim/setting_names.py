@@ -578,6 +578,25 @@ _add(
         "enablefirewall": ("Enable Firewall", FALSE_TRUE),
     },
 )
+# Compliance policies of the settings catalog (Linux), from `deviceManagement/complianceSettings`.
+_add(
+    "linux_",
+    {
+        "distribution_alloweddistros": ("Allowed Distributions", None),
+        "distribution_alloweddistros_item_$type": ("Type", {"ubuntu": "Ubuntu", "rhel": "Red Hat Enterprise Linux"}),
+        "distribution_alloweddistros_item_minimumversion": ("Minimum OS version", None),
+        "distribution_alloweddistros_item_maximumversion": ("Maximum OS version", None),
+        "deviceencryption_required": ("Require Device Encryption", FALSE_TRUE),
+        "passwordpolicy_minimumlength": ("Minimum Length", None),
+        "passwordpolicy_minimumdigits": ("Minimum Digits", None),
+        "passwordpolicy_minimumlowercase": ("Minimum Lowercase", None),
+        "passwordpolicy_minimumuppercase": ("Minimum Uppercase", None),
+        "passwordpolicy_minimumsymbols": ("Minimum Symbols", None),
+        "customcompliance_required": ("Require Custom Compliance", FALSE_TRUE),
+        "customcompliance_discoveryscript": ("Select your discovery script", None),
+        "customcompliance_rules": ("Custom compliance rules (JSON)", None),
+    },
+)
 
 _OFFICE_APPS = {
     "word16v2": "Word",

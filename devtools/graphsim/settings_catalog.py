@@ -7,6 +7,7 @@ the values are generated, not copied from any export.
 
 from __future__ import annotations
 
+import base64
 import random
 import uuid
 from collections.abc import Callable
@@ -743,3 +744,49 @@ FAMILIES: tuple[Family, ...] = (
 )
 """In priority order: the first policy of a tenant is the 112-setting Office one, the second
 carries a secret setting value."""
+
+
+# -- settings-catalog compliance (`deviceManagement/compliancePolicies`) ---------------------------
+
+LINUX_DISTROS = "linux_distribution_alloweddistros"
+LINUX_RULES = base64.b64encode(
+    b'{"Rules":[{"SettingName":"ClamAV","Operator":"IsEquals","DataType":"Boolean","Operand":true}]}'
+).decode()
+
+
+def linux_compliance(b: SettingsBuilder, ctx: Obj) -> list[Obj]:
+    """A Linux compliance policy: allowed distributions, encryption, password rules and, where the
+    tenant has discovery scripts (``ctx["linux_scripts"]``, reusable setting ids), custom compliance."""
+    instances = [
+        b.group(
+            LINUX_DISTROS,
+            [
+                [
+                    b.choice(f"{LINUX_DISTROS}_item_$type", "ubuntu"),
+                    b.string(f"{LINUX_DISTROS}_item_minimumversion", b.rng.choice(["22.04", "24.04"])),
+                    b.string(f"{LINUX_DISTROS}_item_maximumversion", ""),
+                ]
+            ],
+        ),
+        b.choice("linux_deviceencryption_required", "true"),
+        b.integer("linux_passwordpolicy_minimumlength", b.rng.choice([8, 12, 14])),
+        b.integer("linux_passwordpolicy_minimumdigits", 1),
+        b.integer("linux_passwordpolicy_minimumlowercase", 1),
+        b.integer("linux_passwordpolicy_minimumuppercase", 1),
+        b.integer("linux_passwordpolicy_minimumsymbols", b.rng.choice([0, 1])),
+    ]
+    scripts = ctx.get("linux_scripts") or []
+    if scripts:
+        instances += [
+            b.choice("linux_customcompliance_required", "true"),
+            b.string("linux_customcompliance_discoveryscript", b.rng.choice(scripts)),
+            b.string("linux_customcompliance_rules", LINUX_RULES),
+        ]
+    return instances
+
+
+COMPLIANCE_FAMILIES: tuple[Family, ...] = (
+    Family("Linux - Compliance", "linux", "linuxMdm", "none", "", None, None, linux_compliance),
+)
+"""Compliance policies of the settings catalog: their definitions are a catalogue of their own
+(`deviceManagement/complianceSettings`)."""

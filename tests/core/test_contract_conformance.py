@@ -218,8 +218,9 @@ def test_the_extract_agrees_with_microsofts_files() -> None:
 
 
 def test_the_simulators_setting_definitions_have_only_members_of_their_types() -> None:
-    # What `settings?$expand=settingDefinitions` and `configurationSettings/{id}` serve: Graph's shapes.
-    from devtools.graphsim.setting_definitions import definition_catalog
+    # What `settings?$expand=settingDefinitions`, `configurationSettings/{id}` and (compliance
+    # policies) `complianceSettings/{id}` serve: Graph's shapes.
+    from devtools.graphsim.setting_definitions import compliance_catalog, definition_catalog
 
     beta = EXTRACTED["beta"]
 
@@ -237,8 +238,9 @@ def test_the_simulators_setting_definitions_have_only_members_of_their_types() -
                     check(element, inner, f"{where}.{key}")
 
     catalog = definition_catalog()
-    assert catalog
-    for definition in catalog:
+    compliance = compliance_catalog()
+    assert catalog and compliance
+    for definition in [*catalog, *compliance]:
         check(definition, "deviceManagementConfigurationSettingDefinition", str(definition["id"]))
 
 

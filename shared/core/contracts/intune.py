@@ -410,8 +410,9 @@ INTUNE: Final[tuple[PolicyContract, ...]] = (
         display_name="Compliance policy (settings catalog)",
         name_field="name",
         count_check=CountCheck("settingCount", "settings", "settings"),
-        # Aligned setting by setting, like the settings catalog (DESIGN §14).
-        settings_layout=SettingsLayout(),
+        # Aligned setting by setting, like the settings catalog (DESIGN §14); its definitions are
+        # compliance settings, a catalogue of their own.
+        settings_layout=SettingsLayout(catalog="deviceManagement/complianceSettings"),
         follow_ups=(
             FollowUp("scheduledActionsForRule", "scheduledActionsForRule", "$expand=scheduledActionConfigurations"),
         ),

@@ -89,3 +89,22 @@ def test_every_setting_a_tenant_holds_has_a_written_name_and_every_option_it_use
             for value in values:
                 if value.get("value"):
                     assert value["value"] in options, (definition, value["value"])
+
+
+def test_compliance_policies_of_the_settings_catalog_have_a_catalogue_of_their_own(
+    client: GraphClient, tenant: SimTenant
+) -> None:
+    compliance = "/beta/deviceManagement/compliancePolicies"
+    policy = tenant.objects("compliancePolicy")[0]
+    rows = client.get_all(f"{compliance}/{policy['id']}/settings?$expand=settingDefinitions")
+    assert len(rows) == len(policy["settings"])
+    for row in rows:
+        assert [d["id"] for d in row["settingDefinitions"]] == instance_definition_ids(row["settingInstance"])
+        assert all(d["settingUsage"] == "compliance" for d in row["settingDefinitions"])
+    one = client.get("/beta/deviceManagement/complianceSettings/linux_passwordpolicy_minimumlength").json()
+    assert (one["displayName"], one["applicability"]["platform"]) == ("Minimum Length", "linux")
+    # Not a configuration setting.
+    assert client.get(f"{CATALOG}/linux_passwordpolicy_minimumlength").status_code == 404
+    for policy in tenant.objects("compliancePolicy"):
+        for instance in iter_setting_instances(policy["settings"]):
+            assert lookup(instance["settingDefinitionId"]) is not None, instance["settingDefinitionId"]
