@@ -1,7 +1,7 @@
 """References: the names a finding needs, decided at scan time (DESIGN §11; pure).
 
 Items refer to other objects by id: groups (assignment targets, Conditional Access conditions,
-authentication method targets, scope tag assignments), assignment filters, scope tags, named
+authentication method targets, scope tag assignments, Intune role assignments), assignment filters, scope tags, named
 locations, authentication strengths, and settings catalog definitions with their options. This
 module decides which ids a run's items refer to, which names the run's own items already carry,
 which setting definitions must be read (and through which policies), and builds the snapshot's
@@ -43,6 +43,9 @@ ID_FIELDS: Final[dict[str, str]] = {
     "roleScopeTagIds": SCOPE_TAG,
     "includeLocations": NAMED_LOCATION,
     "excludeLocations": NAMED_LOCATION,
+    # An Intune role assignment: the groups whose members get the role, and those it manages.
+    "members": GROUP,
+    "scopeMembers": GROUP,
 }
 # Authentication method targets: `{"targetType": "group", "id": …}` elements of these arrays.
 TARGET_LISTS: Final = frozenset({"includeTargets", "excludeTargets"})
@@ -373,10 +376,14 @@ def names_contract(kind: str) -> PolicyContract | None:
 
 def listed_kinds_to_read(wanted: Wanted) -> list[str]:
     """Kinds referred to whose own type (contract `names_kind`) was not read whole in this run: their
-    names are listed alone. Kinds no type names (authentication strengths, named inside Conditional
-    Access policies) are not."""
+    names are listed alone, unless the items already carry the name of every one referred to
+    (Conditional Access policies carry their authentication strengths' names)."""
     kinds = sorted({c.names_kind for c in CONTRACTS.values() if c.names_kind is not None})
-    return [kind for kind in kinds if wanted.ids.get(kind) and kind not in wanted.complete_kinds]
+    return [
+        kind
+        for kind in kinds
+        if kind not in wanted.complete_kinds and wanted.ids.get(kind, set()) - wanted.names.get(kind, {}).keys()
+    ]
 
 
 def group_batches(ids: Iterable[str], size: int) -> list[list[str]]:

@@ -102,6 +102,38 @@ def test_the_types_that_name_a_kind_give_its_names_when_read_whole_and_only_then
     assert listed_kinds_to_read(read) == ["roleScopeTag"]
 
 
+def test_strengths_and_role_assignment_groups_are_referred_to_and_named_without_listing_what_items_name() -> None:
+    strength = {"id": "0004", "displayName": "Phishing-resistant MFA"}
+    ca = ca_policy("ca-1", "MFA")
+    ca["grantControls"] = {"operator": "OR", "builtInControls": [], "authenticationStrength": strength}
+    unnamed = ca_policy("ca-2", "Admins")
+    unnamed["grantControls"] = {"operator": "OR", "builtInControls": [], "authenticationStrength": {"id": "c0ffee"}}
+    # Every strength the Conditional Access policies refer to comes with its name: nothing to list.
+    assert listed_kinds_to_read(collect([result("conditionalAccessPolicy", [ca])])) == []
+    # One without its name: the strengths are listed alone, unless their type was read whole.
+    assert listed_kinds_to_read(collect([result("conditionalAccessPolicy", [ca, unnamed])])) == [
+        "authenticationStrength"
+    ]
+    strengths = [
+        {**strength, "policyType": "builtIn"},
+        {"id": "c0ffee", "displayName": "Admin keys", "policyType": "custom"},
+    ]
+    both = collect(
+        [result("conditionalAccessPolicy", [ca, unnamed]), result("authenticationStrengthPolicy", strengths)]
+    )
+    assert listed_kinds_to_read(both) == []
+    assert both.names["authenticationStrength"]["c0ffee"] == "Admin keys"
+    # An Intune role assignment's member and scope groups are group ids (names through getByIds).
+    role = {
+        "id": "ra-1",
+        "displayName": "Helpdesk",
+        "members": [G1],
+        "scopeMembers": [G2],
+        "scopeType": "resourceScope",
+    }
+    assert collect([result("roleAssignment", [role])]).ids == {"group": {G1, G2}}
+
+
 def test_definitions_are_read_when_unknown_stale_or_missing_an_option_in_use() -> None:
     wanted = collect([result("settingsCatalogPolicy", [policy_with("p1", ["a", "b", "c", "d", "e", "f", "g"])])])
     fresh = {"displayName": "A", "options": {"a_1": "On"}, "parentId": None}

@@ -6,6 +6,7 @@ tenant that did not consent to a type's permission gets that type `forbidden`, n
 from __future__ import annotations
 
 import base64
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ class Case:
     edit: Callable[[Obj], None]
     path: Callable[[Obj], str]
     values: Callable[[Any, Any], bool] = lambda before, after: before != after
+    label: str | None = None
+    """The change's place in words (findings in words, DESIGN §11), where it is worth pinning."""
 
 
 def _first(policy_type: str, where: Callable[[Obj], bool] = lambda o: True) -> Callable[[SimTenant], str]:
@@ -142,7 +145,13 @@ CASES: tuple[Case, ...] = (
         _at("rolePermissions/resourceActions/allowedResourceActions"),
         lambda before, after: set(after) - set(before) == {"Microsoft.Intune_RemoteTasks_Wipe"},
     ),
-    Case("roleAssignment", _first("roleAssignment"), lambda o: o["members"].append(PILOT_GROUP), _at("members")),
+    Case(
+        "roleAssignment",
+        _first("roleAssignment"),
+        lambda o: o["members"].append(PILOT_GROUP),
+        _at("members"),
+        label="Members",
+    ),
     Case(
         "deviceCategory",
         _first("deviceCategory"),
@@ -201,6 +210,8 @@ CASES: tuple[Case, ...] = (
         _min_length,
         _at("settings/linux_passwordpolicy_minimumlength/simpleSettingValue/value"),
         lambda before, after: after == before + 2,
+        # Named from its definition in the compliance settings catalogue.
+        label="Minimum Length",
     ),
     Case(
         "reusablePolicySetting",
@@ -318,6 +329,13 @@ def test_one_admin_change_is_one_finding_at_a_path_a_person_can_place(
     [change] = found[0]["changes"]
     assert change["path"] == case.path(changed), change
     assert case.values(change["before"], change["after"]), change
+    # In words: a place without raw ids, every id named but the group no tenant has.
+    detail = host.http("GET", f"/api/tenants/{tenant}/drift/findings/{found[0]['id']}")
+    (words,) = json.loads(detail.get_body())["changes"]
+    assert words["label"] and "/" not in words["label"], words
+    assert set(words["unresolved"]) <= {PILOT_GROUP}, words
+    if case.label is not None:
+        assert words["label"] == case.label, words
 
     planted = sim.planted_secrets() | sim.script_markers() | {"PLANTED-SCRIPT-BODY"}
     stored = every_stored_byte(tenant)

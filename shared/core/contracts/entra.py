@@ -85,6 +85,8 @@ ENTRA: Final[tuple[PolicyContract, ...]] = (
         ),
         has_assignments=False,
         severity=HIGH_ALL,
+        # Conditional Access grant controls refer to strengths by id.
+        names_kind=AUTH_STRENGTH,
     ),
     PolicyContract(
         key="crossTenantAccessPolicy",

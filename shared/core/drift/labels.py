@@ -44,7 +44,11 @@ NOT_FOUND: Final = " (name not found)"
 MAX_LABEL: Final = 300
 ASSIGNMENTS: Final = "assignments"
 # Words for keys whose camel case would read badly.
-KEY_WORDS: Final[dict[str, str]] = {"roleScopeTagIds": "Scope tags", "@odata.type": "Type"}
+KEY_WORDS: Final[dict[str, str]] = {
+    "roleScopeTagIds": "Scope tags",
+    "@odata.type": "Type",
+    "allowedAAGUIDs": "Allowed FIDO2 keys (AAGUIDs)",
+}
 ACRONYMS: Final = frozenset(
     [
         "aad",
