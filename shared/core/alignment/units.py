@@ -20,9 +20,12 @@ from shared.core.drift import METADATA_FIELDS
 from shared.core.normalise import element_key, keyed_elements
 
 ASSIGNMENTS: Final = "assignments"
-# Pointers that only mean something inside one tenant: the id under which Intune keeps an
-# encrypted value (the value itself is compared through its marker).
-TENANT_LOCAL_FIELDS: Final = frozenset({"secretReferenceValueId"})
+# Values that only mean something inside one tenant: the id under which Intune keeps an encrypted
+# value (the value itself is compared through its marker), and an Android Enterprise enrollment
+# profile's token (what enrolls a device into that tenant), its QR code and when it expires.
+TENANT_LOCAL_FIELDS: Final = frozenset(
+    {"secretReferenceValueId", "tokenValue", "qrCodeContent", "qrCodeImage", "tokenExpirationDateTime"}
+)
 # Which template the portal used to create a setting, not what the device receives.
 _TEMPLATE_REFERENCES: Final = frozenset({"settingInstanceTemplateReference", "settingValueTemplateReference"})
 _INSTANCE: Final = "settingInstance"

@@ -189,6 +189,32 @@ def test_a_changed_property_of_a_paired_object_is_one_different_value() -> None:
     assert deviation["tenantObjectIds"] == ["other-cmp-1"]
 
 
+def test_an_enrollment_token_is_each_tenants_own_and_no_deviation() -> None:
+    def profile(pid: str, token: str, expires: str, template: str) -> dict[str, Any]:
+        return {
+            "id": pid,
+            "@odata.type": "#microsoft.graph.androidDeviceOwnerEnrollmentProfile",
+            "displayName": "Android - Corporate fully managed",
+            "enrollmentMode": "corporateOwnedFullyManaged",
+            "deviceNameTemplate": template,
+            "tokenValue": token,
+            "qrCodeContent": '{"token": "' + token + '"}',
+            "tokenExpirationDateTime": expires,
+        }
+
+    golden = template(
+        {"androidDeviceOwnerEnrollmentProfile": [profile("p1", "TOKEN-A", "2026-03-01T00:00:00Z", "AND-{{SERIAL}}")]}
+    )
+    same = {"androidDeviceOwnerEnrollmentProfile": [profile("q1", "TOKEN-B", "2027-01-01T00:00:00Z", "AND-{{SERIAL}}")]}
+    assert align(golden, tenant(same), {})["deviations"] == []
+    other = {
+        "androidDeviceOwnerEnrollmentProfile": [profile("q1", "TOKEN-B", "2027-01-01T00:00:00Z", "KIOSK-{{SERIAL}}")]
+    }
+    assert kinds(align(golden, tenant(other), {})) == [
+        ("different_value", "androidDeviceOwnerEnrollmentProfile", "deviceNameTemplate")
+    ]
+
+
 def test_pairing_takes_the_least_different_object_and_each_only_once() -> None:
     items = reference()
     items["deviceCompliancePolicy"] = [
