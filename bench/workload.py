@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from devtools.graphsim import DEFAULT_MIX, SimTenant, generate_tenant
+from devtools.graphsim.catalog import SINGLETONS
 from devtools.graphsim.generator import ENTRA_MIX, WINDOWS_INTUNE_MIX
 
 MIXES: dict[str, dict[str, float]] = {"mixed": DEFAULT_MIX, "windows": WINDOWS_INTUNE_MIX, "entra": ENTRA_MIX}
 # Types whose objects a change may add or delete (plain collections with generated ids).
 ADDABLE = ("conditionalAccessPolicy", "namedLocation", "deviceConfiguration", "deviceCompliancePolicy",
            "settingsCatalogPolicy", "deviceManagementScript")  # fmt: skip
-# Never renamed, added or deleted: a singleton and the types whose ids the simulator derives.
-FIXED = frozenset({"authenticationMethodsPolicy", "appProtectionPolicy", "roleScopeTag"})
+# Never renamed, added or deleted: the singletons, the types whose ids the simulator derives, and
+# cross-tenant partners (named by the partner's tenant id, they have no name of their own).
+FIXED = SINGLETONS | {"appProtectionPolicy", "roleScopeTag", "crossTenantAccessPartner"}
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,12 @@ def change_tenant(
     an object in `avoid` (which then holds every object changed, so each changes at most once)."""
     used = avoid if avoid is not None else set()
     candidates = [
-        (policy_type, obj["id"])
+        (policy_type, object_id)
         for policy_type in sorted(tenant.counts())
         if policy_type not in FIXED
-        for obj in tenant.objects(policy_type)
-        if (policy_type, obj["id"]) not in used
+        for object_id in tenant.ids(policy_type)
+        # Microsoft's built-in apps are not the tenant's: no admin edits them and the scan skips them.
+        if (policy_type, object_id) not in used and not tenant.is_builtin(policy_type, object_id)
     ]
     rng.shuffle(candidates)
     changes: list[Change] = []

@@ -35,7 +35,7 @@ PILOT_GROUP = "5b0c9d2e-8f41-4a73-b6c5-0d1e2f3a4b5c"
 @pytest.fixture
 def tenant(app_env: dict[str, str], graph_sim: Any) -> str:
     tid = new_tenant_id()
-    graph_sim.add_tenant(tid, generate_tenant(seed=11, size=120, mix=WINDOWS_INTUNE_MIX))
+    graph_sim.add_tenant(tid, generate_tenant(seed=11, size=160, mix=WINDOWS_INTUNE_MIX))
     return tid
 
 
