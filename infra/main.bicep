@@ -81,6 +81,11 @@ param graphMaxConcurrency int = 8
 @maxValue(1000)
 param graphRequestBudget int = 800
 
+@description('Minutes after a change window closes before silent audit logs make a finding unattributed (AUDIT_LATENCY_MINUTES).')
+@minValue(0)
+@maxValue(10080)
+param auditLatencyMinutes int = 30
+
 @description('Timeout of one Graph request in seconds (GRAPH_TIMEOUT_SECONDS).')
 @minValue(1)
 @maxValue(300)
@@ -250,6 +255,7 @@ module functionApp 'modules/functionapp.bicep' = {
     graphClientId: graphClientId
     graphMaxConcurrency: graphMaxConcurrency
     graphRequestBudget: graphRequestBudget
+    auditLatencyMinutes: auditLatencyMinutes
     graphTimeoutSeconds: graphTimeoutSeconds
     secretHashKeyUri: keyVault.outputs.secretHashKeyUri
     graphClientSecretUri: keyVault.outputs.graphClientSecretUri

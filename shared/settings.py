@@ -60,6 +60,11 @@ APP_SETTINGS: Final[tuple[SettingSpec, ...]] = (
     SettingSpec("GRAPH_MAX_CONCURRENCY", "8", "Concurrent Graph requests per tenant scan"),
     SettingSpec("GRAPH_REQUEST_BUDGET", "800", "Graph operations per 20 s per tenant (Intune allows 1,000 per app)"),
     SettingSpec("GRAPH_TIMEOUT_SECONDS", "30", "Timeout of one Graph request"),
+    SettingSpec(
+        "AUDIT_LATENCY_MINUTES",
+        "30",
+        "Minutes after a change window closes before audit logs that name no event make a finding unattributed",
+    ),
     SettingSpec("SECRET_HASH_KEY", "", "HMAC key (Key Vault reference) for keyed hashes of secret values"),
     SettingSpec("AUTH_MODE", "easyauth", "easyauth | jwt | local (local only against the storage emulator)"),
     SettingSpec("AUTH_JWT_JWKS_URL", "", "JWKS URL (https; http only on loopback) when AUTH_MODE=jwt", False),

@@ -50,6 +50,7 @@ def clone_tenant(
     (the same configuration), so their keyed hashes agree."""
     rng = random.Random(f"clone:{seed}:{name}")
     clone = SimTenant(name=name, tenant_id=tenant_id, seed=seed)
+    clone.audit.recording = False  # a tenant as found, like a generated one
     # The tenant's own id appears in settings too (OneDrive known folder move, tenant allow lists).
     ids: dict[str, str] = {source.tenant_id: tenant_id}
     for group in source.groups():
@@ -84,4 +85,5 @@ def clone_tenant(
                 new[field] = f"{name_prefix}{new[field]}"
             owner = source.parent_of(TYPE_BUCKETS[type_key][0], key) if nested else None
             clone.add(type_key, new, parent=ids[owner] if owner else None, builtin=source.is_builtin(type_key, key))
+    clone.audit.recording = True
     return clone, ids

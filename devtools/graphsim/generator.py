@@ -193,7 +193,9 @@ def generate_tenant(
 ) -> SimTenant:
     """A deterministic tenant of ``size`` top-level objects over all type keys."""
     tenant = SimTenant(name=name, tenant_id=tenant_id, seed=seed)
+    tenant.audit.recording = False  # the tenant as found: its history is not the test's changes
     _Generator(tenant, seed, size, allocate(size, mix)).run()
+    tenant.audit.recording = True
     return tenant
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, NoReturn
 from urllib.parse import unquote
 
+from devtools.graphsim.audit import ENTRA_PATH, INTUNE_PATH, FilterError, Source, apply_filter
 from devtools.graphsim.catalog import (
     APP_PROTECTION_BUCKET_BY_ODATA_TYPE,
     COLLECTIONS,
@@ -179,6 +180,8 @@ class Router:
             opts = parse_query(query)
         except QueryError as exc:
             raise GraphError(400, str(exc), intune=is_intune_path(rest)) from exc
+        if "/".join(rest) in (INTUNE_PATH, ENTRA_PATH):
+            return self._audit_events(tenant, method, version, "/".join(rest), opts, ctx)
         if rest == ["directoryObjects", "getByIds"]:
             if method != "POST":
                 raise GraphError(405, "The requested resource does not support http method 'GET'.")
@@ -657,6 +660,44 @@ class Router:
             raise GraphError(400, f"Resource not found for the segment '{tail[1]}'.", intune=True)
         base = {k: obj[k] for k in MANAGED_APP_POLICY_BASE_FIELDS if k in obj}
         return self._entity(base, (), opts, ctx, version, spec.path, f"{spec.path}('{tail[0]}')", spec, detail=True)
+
+    def _audit_events(
+        self, tenant: SimTenant, method: str, version: str, path: str, opts: QueryOptions, ctx: RequestContext
+    ) -> SimResponse:
+        """`deviceManagement/auditEvents` and `auditLogs/directoryAudits`: the tenant's audit log,
+        newest first, filtered as the service filters, paged (`$top` up to the log's `max_page`)."""
+        source: Source = "intune" if path == INTUNE_PATH else "entra"
+        intune = source == "intune"
+        if method != "GET":
+            raise GraphError(405, f"The simulator is read-only: {method} is not supported here.", intune=intune)
+        if self.strict and source == "entra" and version == "beta":
+            # The beta directoryAudits answers 500 for application callers (GRAPH.md): v1.0 only.
+            raise GraphError(500, "An internal server error occurred.", "UnknownError")
+        try:
+            events = apply_filter(source, tenant.audit.visible(source), opts.filter)
+        except FilterError as exc:
+            raise GraphError(
+                400, str(exc), "BadRequest" if intune else "Request_UnsupportedQuery", intune=intune
+            ) from exc
+        request_path = f"/{version}/{path}"
+        offset = 0
+        page = 0
+        if opts.skiptoken:
+            try:
+                offset, page = self.codec.decode(request_path, opts.skiptoken)
+            except QueryError as exc:
+                raise GraphError(400, str(exc), intune=intune) from exc
+        size = min(opts.top or DEFAULT_PAGE_SIZE, tenant.audit.max_page)
+        chunk = events[offset : offset + size]
+        if opts.select:
+            chunk = [{k: e[k] for k in opts.select if k in e} for e in chunk]
+        entity = "auditEvents" if intune else "auditLogs/directoryAudits"
+        body: Obj = {"@odata.context": f"{ctx.origin}/{version}/$metadata#{entity}", "value": chunk}
+        if offset + size < len(events):
+            token = self.codec.encode(request_path, offset + size, page + 1)
+            pairs = [*opts.passthrough(), ("$skiptoken", token)]
+            body["@odata.nextLink"] = f"{ctx.origin}{request_path}?{build_query(pairs)}"
+        return SimResponse(200, body)
 
     def _get_by_ids(self, tenant: SimTenant, version: str, body: Any, ctx: RequestContext) -> SimResponse:
         if not isinstance(body, dict) or not isinstance(body.get("ids"), list):

@@ -11,8 +11,9 @@ import copy
 import random
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Literal
 
+from devtools.graphsim.audit import AuditLog
 from devtools.graphsim.catalog import (
     BUCKETS,
     COLLECTIONS,
@@ -129,6 +130,8 @@ class SimTenant:
         self._marker_seq = 0
         self.catalog_version = 0
         """Bumped whenever a catalogue object (ADMX or settings catalog definition) changes."""
+        self.audit = AuditLog(self.tenant_id, self.domain)
+        """The tenant's audit logs: every add, update and delete is logged as Graph logs it."""
 
     def __repr__(self) -> str:
         return f"SimTenant(name={self.name!r}, tenant_id={self.tenant_id!r}, objects={self.size})"
@@ -273,11 +276,13 @@ class SimTenant:
         with self._lock:
             bucket = self._locate(type_key, object_id)
             obj = copy.deepcopy(self._buckets[bucket][object_id])
+            before = self._buckets[bucket][object_id]
             fn(obj)
             obj[COLLECTIONS[bucket].key_field] = object_id
             if bump:
                 self._bump(obj, COLLECTIONS[bucket].versioned)
             self._store(bucket, obj)
+            self._audit(bucket, "Patch", object_id, before, obj)
             return copy.deepcopy(obj)
 
     def add(self, type_key: str, obj: Obj, *, parent: str | None = None, builtin: bool = False) -> str:
@@ -309,14 +314,40 @@ class SimTenant:
             if builtin:
                 self._builtin.add((bucket, key))
             self._store(bucket, new)
+            self._audit(bucket, "Create", key, None, new)
             return key
 
     def delete(self, type_key: str, object_id: str) -> None:
         with self._lock:
             bucket = self._locate(type_key, object_id)
-            del self._buckets[bucket][object_id]
+            before = self._buckets[bucket].pop(object_id)
             self._parents.get(bucket, {}).pop(object_id, None)
             self._builtin.discard((bucket, object_id))
+            self._audit(bucket, "Delete", object_id, before, None)
+
+    def _audit(
+        self,
+        bucket: str,
+        operation: Literal["Create", "Patch", "Delete"],
+        object_id: str,
+        before: Obj | None,
+        after: Obj | None,
+    ) -> None:
+        """Log a change in the audit log of its service (Intune or Entra), when logging is on."""
+        if not self.audit.recording:
+            return
+        spec = COLLECTIONS[bucket]
+        shown = after or before or {}
+        self.audit.record(
+            intune=spec.intune,
+            bucket=bucket,
+            entity_type=spec.entity_type,
+            operation=operation,
+            object_id=object_id,
+            display_name=shown.get("displayName") or shown.get("name"),
+            before=before,
+            after=after,
+        )
 
     def add_group(self, display_name: str, group_id: str | None = None, **props: Any) -> str:
         """Add an Entra group (for assignments and ``directoryObjects/getByIds``)."""

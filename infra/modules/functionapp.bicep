@@ -87,6 +87,11 @@ param graphMaxConcurrency int = 8
 @maxValue(1000)
 param graphRequestBudget int = 800
 
+@description('AUDIT_LATENCY_MINUTES: minutes after a change window closes before silent audit logs make a finding unattributed.')
+@minValue(0)
+@maxValue(10080)
+param auditLatencyMinutes int = 30
+
 @description('GRAPH_TIMEOUT_SECONDS: timeout of one Graph request.')
 @minValue(1)
 @maxValue(300)
@@ -208,6 +213,10 @@ var baseSettings = [
   {
     name: 'GRAPH_REQUEST_BUDGET'
     value: string(graphRequestBudget)
+  }
+  {
+    name: 'AUDIT_LATENCY_MINUTES'
+    value: string(auditLatencyMinutes)
   }
   {
     name: 'GRAPH_TIMEOUT_SECONDS'

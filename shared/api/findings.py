@@ -139,6 +139,8 @@ def change_json(change: Mapping[str, Any]) -> dict[str, Any]:
 def _detail(stores: Stores, tenant_id: str, finding: Mapping[str, Any]) -> dict[str, Any]:
     body = finding_json(finding)
     body["changes"] = [change_json(c) for c in finding.get("changes") or []]
+    # Who made the change (DESIGN §12); null for a finding detected before attribution existed.
+    body["attribution"] = finding.get("attribution")
     body["history"] = [
         {"at": e["at"], "by": e["by"], "action": e["action"], "note": e.get("note"), "runId": e.get("runId")}
         for e in stores.history.for_finding(tenant_id, str(finding["id"]))

@@ -112,6 +112,59 @@ def _schemas() -> dict[str, Any]:
             "byChangeType": {"type": "object", "additionalProperties": {"type": "integer"}},
             "byPolicyType": {"type": "object", "additionalProperties": {"type": "integer"}},
             "bySeverity": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "byActor": {
+                "type": "object",
+                "additionalProperties": {"type": "integer"},
+                "description": "New findings by who made the change (`changedBy`); findings without an actor "
+                "are not counted here",
+            },
+        },
+    }
+    actor = {
+        "type": "object",
+        "required": ["type"],
+        "properties": {
+            "type": {"type": "string", "enum": ["user", "application"]},
+            "userPrincipalName": _NULLABLE_STR,
+            "userId": _NULLABLE_STR,
+            "applicationId": _NULLABLE_STR,
+            "applicationDisplayName": {**_NULLABLE_STR, "description": "The app the change was made with or by"},
+            "ipAddress": _NULLABLE_STR,
+        },
+    }
+    attribution = {
+        "type": ["object", "null"],
+        "description": "Who made the change, from the tenant's audit logs (DESIGN §12); null for findings "
+        "detected before attribution existed",
+        "required": ["state", "reason", "events"],
+        "properties": {
+            "state": {"type": "string", "enum": ["attributed", "pending", "unattributed", "unavailable"]},
+            "reason": {
+                **_NULLABLE_STR,
+                "description": "Why not attributed: `awaiting_audit_log` (pending), `no_matching_event` "
+                "(unattributed), `forbidden` or `audit_not_read` (unavailable), or the error code of a failed read",
+            },
+            "events": {
+                "type": "array",
+                "description": "Matching audit events, newest first",
+                "items": {
+                    "type": "object",
+                    "required": ["source", "id", "activity", "at", "actor"],
+                    "properties": {
+                        "source": {"type": "string", "enum": ["intune", "entra"]},
+                        "id": {"type": "string"},
+                        "activity": {"type": "string"},
+                        "at": {"type": "string"},
+                        "actor": actor,
+                    },
+                },
+            },
+            "window": {
+                "type": "object",
+                "description": "The change happened after `after` (the baseline run's start) and before "
+                "`before` (the current run's start)",
+                "properties": {"after": {"type": "string"}, "before": {"type": "string"}},
+            },
         },
     }
     run_ref = {
@@ -145,6 +198,19 @@ def _schemas() -> dict[str, Any]:
         "lastSeenRunId": _RUN_ID,
         "firstSeenAt": {"type": "string"},
         "lastSeenAt": {"type": "string"},
+        "changedBy": {
+            **_NULLABLE_STR,
+            "description": "Who made the change: the newest matching audit event's user principal name or "
+            "application name; null when not attributed",
+        },
+        "changedAt": {**_NULLABLE_STR, "description": "When, by the newest matching audit event"},
+        "changedFromIp": {**_NULLABLE_STR, "description": "From where: the IP address of that event's actor"},
+        "changedWithApp": {**_NULLABLE_STR, "description": "With which app (or which app on its own)"},
+        "attributionState": {
+            "type": ["string", "null"],
+            "enum": ["attributed", "pending", "unattributed", "unavailable", None],
+            "description": "The attribution's state; null for findings detected before attribution existed",
+        },
     }
     return {
         "Error": {
@@ -321,8 +387,9 @@ def _schemas() -> dict[str, Any]:
                 _ref("Finding"),
                 {
                     "type": "object",
-                    "required": ["changes", "history"],
+                    "required": ["changes", "history", "attribution"],
                     "properties": {
+                        "attribution": attribution,
                         "changes": {
                             "type": "array",
                             "items": {

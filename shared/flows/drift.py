@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from shared import settings
+from shared.core.attribution import Attribution, AuditIndex, attribute_findings, changed_by, settle_pending
 from shared.core.drift import (
     BaselineInfo,
     BaselineMode,
@@ -29,7 +31,7 @@ from shared.core.drift import (
 from shared.core.ids import is_guid, is_run_id
 from shared.core.snapshot import ItemIndex, differs_from, scan_snapshot, snapshot_path
 from shared.errors import ComparisonError, ConcurrentUpdateError, SnapshotError
-from shared.storage.findings import FindingWrite
+from shared.storage.findings import FindingWrite, PendingRecord
 from shared.storage.stores import Stores
 from shared.storage.summaries import Publication
 
@@ -168,6 +170,34 @@ def _write_plan(
     return sum(len(w.events) for w in writes)
 
 
+def _attribute(
+    tenant_id: str, comparison: Comparison, baseline_doc: dict[str, Any], current: dict[str, Any], stores: Stores
+) -> dict[str, Attribution]:
+    """Who changed it (DESIGN §12): settle the pending findings of earlier comparisons that this
+    snapshot's audit events now decide (only when the scan knew of some: their marks are one small
+    range), then attribute this comparison's findings, each within (baseline start, current start)."""
+    index = AuditIndex(current.get("audit"))
+    latency = settings.get_int("AUDIT_LATENCY_MINUTES", 0, 7 * 24 * 60)
+    if index.section.get("pendingSince"):
+        records = {r.mark["findingId"]: r for r in stores.findings.pending_marks(tenant_id, comparison.scope_key)}
+        settled = [
+            (records[m["findingId"]], a) for m, a in settle_pending([r.mark for r in records.values()], index, latency)
+        ]
+
+        def delta(group: Any) -> Counts:
+            pairs: list[tuple[PendingRecord, Attribution]] = list(group)
+            return plan_delta(
+                [{**r.counted, "changedBy": changed_by(a)} for r, a in pairs],
+                {r.mark["findingId"]: r.counted for r, _ in pairs},
+            )
+
+        if settled:
+            stores.findings.settle(tenant_id, settled, delta, comparison.current_run_id, comparison.scope_key)
+    return attribute_findings(
+        comparison.findings, index, str(baseline_doc.get("startedAt")), str(current.get("startedAt")), latency
+    )
+
+
 def _detect_once(
     tenant_id: str, data: bytes, document: dict[str, Any], index: ItemIndex, stores: Stores
 ) -> DetectionOutcome:
@@ -188,6 +218,7 @@ def _detect_once(
         reason = Reason(code=exc.code, message=exc.message)
         state = _publish_summary(tenant_id, document, stores, None, snapshot_coverage(document), reason)
         return DetectionOutcome(tenant_id, run_id, state, 0, 0, exc.code)
+    attributions = _attribute(tenant_id, comparison, baseline_doc, document, stores)
     # Rolling comparisons never resolve: with nothing reported there is nothing to plan or read.
     existing = (
         stores.findings.for_baseline(tenant_id, comparison.scope_key, comparison.baseline_run_id)
@@ -195,8 +226,9 @@ def _detect_once(
         else []
     )
     plan = plan_lifecycle(
-        comparison, mode=mode, existing=[r.finding for r in existing], finished_at=document["finishedAt"]
-    )
+        comparison, mode=mode, existing=[r.finding for r in existing], finished_at=document["finishedAt"],
+        attributions=attributions,
+    )  # fmt: skip
     # Each finding, its events and its count delta in one transaction: a retry after a partial
     # write finds the written findings already at this run and plans nothing for them again.
     added = _write_plan(tenant_id, comparison, plan, {r.finding["id"]: r.etag for r in existing}, stores)

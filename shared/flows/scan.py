@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shared import settings
+from shared.core.attribution import AuditSource, audit_section, audit_source
 from shared.core.clock import now_iso
 from shared.core.messages import ScanRequest, parse_scan_message
 from shared.core.references import CachedDefinition, DefinitionKey
@@ -19,6 +20,7 @@ from shared.core.scope import scope_key
 from shared.core.snapshot import TypeResult, build_snapshot, decode_snapshot, encode_snapshot, snapshot_path
 from shared.core.tenants import Tenant
 from shared.errors import ScanBusyError, SettingsError, SnapshotError
+from shared.graph.audit import AuditRead, read_audit
 from shared.graph.client import GraphClient, build_graph_client
 from shared.graph.names import ResolvedReferences, resolve_references
 from shared.graph.policies import read_tenant
@@ -75,16 +77,47 @@ def secret_hash_key(env: Mapping[str, str] | None = None) -> bytes | None:
     return value.encode("utf-8") if value else None
 
 
+@dataclass(frozen=True)
+class AuditPlan:
+    """Which audit logs a scan reads and from when (DESIGN §12)."""
+
+    sources: frozenset[AuditSource]
+    since: str
+    pending_since: str | None
+
+
+def plan_audit(stores: Stores, request: ScanRequest, tenant: Tenant, scope: str) -> AuditPlan | None:
+    """The logs to read: those recording the selected types, since the start of the run a comparison
+    of this run will start from (the latest completed run of the scope) or since the earliest window
+    of a finding still pending, whichever is older. None: nothing to attribute (a first scan).
+
+    Two small reads, never the findings: the newest completed run, and the pending marks (a prefix
+    range of the tenant's findings partition holding only pending findings)."""
+    baseline = stores.runs.latest_completed_before(request.tenant_id, scope, request.run_id)
+    pending = [r.mark["windowStart"] for r in stores.findings.pending_marks(request.tenant_id, scope)]
+    starts = [t for t in [baseline.started_at if baseline else None, *pending] if t]
+    if not starts:
+        return None
+    sources = frozenset(audit_source(t) for t in tenant.selection)
+    return AuditPlan(sources, min(starts), min(pending) if pending else None)
+
+
 async def _scan_graph(
     client: GraphClient,
     selection: list[str],
     secret_key: bytes | None,
     definitions: Mapping[DefinitionKey, CachedDefinition],
-) -> tuple[list[TypeResult], ResolvedReferences]:
-    """Every selected type, then the names their items refer to (DESIGN §11), on one client and budget."""
+    audit: AuditPlan | None,
+) -> tuple[list[TypeResult], ResolvedReferences, AuditRead | None]:
+    """Every selected type (and, beside them, the audit logs), then the names their items refer to
+    (DESIGN §11), on one client and budget."""
+
+    async def logs() -> AuditRead | None:
+        return await read_audit(client, audit.sources, audit.since) if audit is not None else None
+
     try:
-        results = await read_tenant(client, selection, secret_key)
-        return results, await resolve_references(client, results, definitions, datetime.now(UTC))
+        results, read = await asyncio.gather(read_tenant(client, selection, secret_key), logs())
+        return results, await resolve_references(client, results, definitions, datetime.now(UTC)), read
     finally:
         await client.close()
 
@@ -216,18 +249,28 @@ async def _scan_locked(
 
     # Setting definitions read in earlier runs: an unchanged tenant reads none again.
     cached = stores.definitions.load(request.tenant_id)
+    audit = plan_audit(stores, request, tenant, scope)
+    read_at = now_iso()
     renewer = asyncio.create_task(_renew_forever(stores, request, scope, lease))
     try:
-        results, resolved = await _scan_graph(client, tenant.selection, key, cached)
+        results, resolved, read = await _scan_graph(client, tenant.selection, key, cached, audit)
     finally:
         renewer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await renewer
     if resolved.fetched:
         stores.definitions.save(request.tenant_id, resolved.fetched, now_iso())
-    document = build_snapshot(
-        request.tenant_id, request.run_id, scope, tenant.selection, started, now_iso(), results, resolved.references
+    section = audit_section(
+        since=audit.since if audit else None,
+        read_at=read_at if read is not None else None,
+        pending_since=audit.pending_since if audit else None,
+        sources=read.sources if read is not None else {},
+        events=read.events if read is not None else [],
     )
+    document = build_snapshot(
+        request.tenant_id, request.run_id, scope, tenant.selection, started, now_iso(), results,
+        resolved.references, section,
+    )  # fmt: skip
     if not stores.snapshots.create(name, encode_snapshot(document)):
         # Lost a race with another attempt of the same run: its snapshot is the run's snapshot.
         stored = stores.snapshots.read(name)

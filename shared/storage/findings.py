@@ -9,8 +9,13 @@ everything a state change writes lives here):
 - a history event: `h{findingId}_{at}_{eventId}` (one finding's history is one prefix range,
   oldest first), written in the same transaction as the finding state it records. It is also the
   outbox of drift events (DESIGN §13): `relay` is `pending` until a relay has sent it;
-- a count delta: `p{runId}_{first finding id}` for a detection, `pt{eventId}` for a triage change:
-  the signed change of the summary's counts that its transaction made (see `shared.storage.summaries`).
+- a count delta: `p{runId}_{first finding id}` for a detection, `pt{eventId}` for a triage change,
+  `p{runId}_w{first finding id}` for attributions settled by a later scan: the signed change of the
+  summary's counts that its transaction made (see `shared.storage.summaries`);
+- a pending attribution mark: `w{findingId}`, kept while the finding's attribution is `pending`
+  (DESIGN §12) and written in every transaction that writes the finding, so it always carries the
+  finding's current count fields. A later scan reads these marks (one prefix range, never the
+  findings) to know how far back to read the audit logs, and detection settles them.
 
 Every finding query therefore names the finding range (`RowKey ge '0' and RowKey lt 'g'`).
 """
@@ -27,6 +32,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import TableTransactionError, UpdateMode
 
+from shared.core.attribution import PendingMark, attribution_fields
 from shared.core.canonical import canonical_bytes
 from shared.core.drift.models import LIST_FIELDS, Counts
 from shared.errors import ConcurrentUpdateError, StorageLimitError
@@ -43,7 +49,7 @@ from shared.storage.tables import (
 )
 
 # Finding fields kept as JSON text; `changes` is kept gzip-compressed in binary chunks.
-_JSON_FIELDS = ("categories",)
+_JSON_FIELDS = ("categories", "attribution")
 _CHUNK_PREFIX = "changesGz"
 # Leave room in the entity for its other properties.
 _MAX_CHANGE_BYTES = MAX_ENTITY_BYTES - 64 * 1024
@@ -54,6 +60,9 @@ HEAD_ROWS: Final = 101
 FINDING_ROWS: Final = "RowKey ge '0' and RowKey lt 'g'"
 HISTORY_PREFIX: Final = "h"
 PENDING_PREFIX: Final = "p"
+MARK_PREFIX: Final = "w"
+# What a pending mark keeps of its finding: its window, and the fields the summary counts by.
+_MARK_FIELDS: Final = ("policyType", "subjectId", "scopeKey", "status", "changeType", "severity", "changedBy")
 _EVENT_FIELDS = ("id", "findingId", "runId", "at", "by", "action", "note", "fromStatus", "toStatus")
 # What a drift event's relay needs besides the event (DESIGN §13 `data`), copied from the finding.
 _EVENT_DATA = ("policyType", "subjectId", "displayName", "changeType", "severity", "scopeKey")
@@ -96,7 +105,8 @@ def event_from_entity(entity: Mapping[str, Any]) -> dict[str, Any]:
 def finding_to_entity(finding: Mapping[str, Any]) -> dict[str, Any]:
     """A stored finding as a table entity: scalars as properties, changes as compressed chunks."""
     entity: dict[str, Any] = {"PartitionKey": finding["tenantId"], "RowKey": finding["id"]}
-    for key, value in finding.items():
+    flat = attribution_fields(finding.get("attribution")) if finding.get("attribution") else {}
+    for key, value in {**finding, **flat}.items():
         if key == "changes" or value is None:
             continue
         entity[key] = dump_json(value) if key in _JSON_FIELDS else value
@@ -187,7 +197,7 @@ class FindingStore:
         entities = self._table.query_entities(
             f"PartitionKey eq @t and {FINDING_ROWS} and scopeKey eq @s",
             parameters={"t": tenant_id, "s": scope_key},
-            select=["status", "changeType", "policyType", "severity"],
+            select=["status", "changeType", "policyType", "severity", "changedBy"],
         )
         return [dict(e) for e in entities]
 
@@ -290,6 +300,59 @@ class FindingStore:
                     except ResourceNotFoundError:
                         pass
 
+    def pending_marks(self, tenant_id: str, scope_key: str) -> list[PendingRecord]:
+        """The pending attribution marks of a tenant and scope (one prefix-range query over the marks
+        alone, however many findings the tenant has)."""
+        entities = self._table.query_entities(
+            "PartitionKey eq @t and RowKey ge @lo and RowKey lt @hi and scopeKey eq @s",
+            parameters={"t": tenant_id, "lo": MARK_PREFIX, "hi": chr(ord(MARK_PREFIX) + 1), "s": scope_key},
+        )
+        return [
+            PendingRecord(
+                _mark(e),
+                {"id": e["findingId"], **{k: e.get(k) for k in _MARK_FIELDS}},
+                str(e.metadata["etag"]),
+            )
+            for e in entities
+        ]
+
+    def settle(
+        self,
+        tenant_id: str,
+        settled: Sequence[tuple[PendingRecord, Mapping[str, Any]]],
+        delta: Callable[[Sequence[tuple[PendingRecord, Mapping[str, Any]]]], Counts],
+        run_id: str,
+        scope_key: str,
+    ) -> int:
+        """Write the attribution a later scan settled into each finding (a merge of the attribution
+        fields only) and delete its mark under the ETag it was read with, with the count delta of the
+        group (`changedBy` moves `byActor`), in transactions of whole pairs. A mark that changed
+        meanwhile (its finding was triaged) makes its transaction write nothing: a later scan settles
+        it. Returns how many findings were settled."""
+        done = 0
+        per = (MAX_BATCH_ENTITIES - 1) // 2
+        for start in range(0, len(settled), per):
+            group = settled[start : start + per]
+            rows: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+            for record, attribution in group:
+                update = {
+                    "PartitionKey": tenant_id,
+                    "RowKey": record.mark["findingId"],
+                    "attribution": dump_json(attribution),
+                    **{k: v for k, v in attribution_fields(attribution).items() if v is not None},
+                }
+                rows.append(("update", update, {"mode": UpdateMode.MERGE}))
+                mark = {"PartitionKey": tenant_id, "RowKey": f"{MARK_PREFIX}{record.mark['findingId']}"}
+                rows.append(("delete", mark, {"etag": record.etag, "match_condition": MatchConditions.IfNotModified}))
+            key = f"{run_id}_{MARK_PREFIX}{group[0][0].mark['findingId']}"
+            rows.append(("upsert", _pending_entity(tenant_id, key, run_id, scope_key, delta(group)), {}))
+            try:
+                self._table.submit_transaction(rows)
+            except (TableTransactionError, ResourceNotFoundError, ResourceExistsError):
+                continue
+            done += len(group)
+        return done
+
     def history(self, tenant_id: str, finding_id: str) -> list[dict[str, Any]]:
         """One finding's history rows, oldest first (one prefix-range query)."""
         low, high = history_range(finding_id)
@@ -324,6 +387,9 @@ def _groups(tenant_id: str, writes: Sequence[FindingWrite]) -> Iterator[_Group]:
             options = {"mode": UpdateMode.REPLACE, "etag": write.etag, "match_condition": MatchConditions.IfNotModified}
             rows = [("update", entity, options)]
         rows += [("create", history_entity(tenant_id, event, write.finding), {}) for event in write.events]
+        mark = mark_entity(tenant_id, write.finding)
+        if mark is not None:
+            rows.append(("upsert", mark, {"mode": UpdateMode.REPLACE}))
         weight = sum(entity_size(r[1]) + 1024 for r in rows)
         if group.rows and (
             len(group.rows) + len(rows) > MAX_BATCH_ENTITIES - 1 or size + weight > MAX_BATCH_BYTES - 64 * 1024
@@ -336,6 +402,45 @@ def _groups(tenant_id: str, writes: Sequence[FindingWrite]) -> Iterator[_Group]:
         size += weight
     if group.rows:
         yield group
+
+
+def mark_entity(tenant_id: str, finding: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The pending attribution mark of a finding whose attribution is `pending` (else None)."""
+    attribution = finding.get("attribution") or {}
+    window = attribution.get("window") or {}
+    if attribution.get("state") != "pending" or not window.get("after") or not window.get("before"):
+        return None
+    entity = {
+        "PartitionKey": tenant_id,
+        "RowKey": f"{MARK_PREFIX}{finding['id']}",
+        "rowType": "attributionPending",
+        "findingId": finding["id"],
+        "windowStart": window["after"],
+        "windowEnd": window["before"],
+    }
+    for key in _MARK_FIELDS:
+        if finding.get(key) is not None:
+            entity[key] = finding[key]
+    return entity
+
+
+def _mark(entity: Mapping[str, Any]) -> PendingMark:
+    return PendingMark(
+        findingId=str(entity["findingId"]),
+        policyType=str(entity.get("policyType") or ""),
+        subjectId=str(entity.get("subjectId") or ""),
+        windowStart=str(entity["windowStart"]),
+        windowEnd=str(entity["windowEnd"]),
+    )
+
+
+@dataclass(frozen=True)
+class PendingRecord:
+    """A pending attribution mark as stored: the mark, the finding's count fields it mirrors, its ETag."""
+
+    mark: PendingMark
+    counted: dict[str, Any]
+    etag: str
 
 
 def _pending_entity(tenant_id: str, key: str, run_id: str, scope_key: str, counts: Counts) -> dict[str, Any]:

@@ -168,8 +168,12 @@ def test_summary_findings_detail_and_acknowledge_shapes(world: dict[str, Any]) -
     expected_fields = {
         "id", "policyType", "subjectId", "displayName", "changeType", "categories", "changeSummary", "severity",
         "status", "baselineRunId", "currentRunId", "firstSeenRunId", "lastSeenRunId", "firstSeenAt", "lastSeenAt",
+        "changedBy", "changedAt", "changedFromIp", "changedWithApp", "attributionState",
     }  # fmt: skip
     assert all(set(f) == expected_fields for f in listed)
+    # The simulator logged each change (removals too) as made by its default admin, from the portal.
+    assert all(f["attributionState"] == "attributed" for f in listed)
+    assert all(str(f["changedBy"]).startswith("admin@") and f["changedFromIp"] for f in listed)
     assert all((f["changeSummary"] is None) == (f["changeType"] != "modified") for f in listed)
     modified = next(f for f in listed if f["changeType"] == "modified")
     detail = host.http("GET", f"/api/tenants/{tid}/drift/findings/{modified['id']}")

@@ -28,9 +28,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from shared.core.attribution import Attribution, changed_by
 from shared.core.canonical import canonical_hash
 from shared.core.drift.compare import Comparison
-from shared.core.drift.models import Action, BaselineMode, FindingDraft, HistoryEvent, Status, StoredFinding
+from shared.core.drift.models import Action, BaselineMode, HistoryEvent, Status, StoredFinding
 from shared.errors import ConflictError, ValidationError
 
 SYSTEM_ACTOR: Final = "system"
@@ -92,6 +93,8 @@ def _opt(value: Any) -> str | None:
 
 def _state(content: Mapping[str, Any], lifecycle: Mapping[str, Any], mode: BaselineMode) -> StoredFinding:
     """A full record: the finding fields from `content`, the lifecycle fields from `lifecycle`."""
+    # Attribution stays with the finding for its life: the stored one wins over a newer comparison's.
+    attribution = lifecycle.get("attribution") or content.get("attribution")
     last_run = str(lifecycle.get("lastSeenRunId") or content.get("currentRunId") or "")
     last_at = str(lifecycle.get("lastSeenAt") or "")
     first_run = str(lifecycle.get("firstSeenRunId") or last_run)
@@ -125,6 +128,8 @@ def _state(content: Mapping[str, Any], lifecycle: Mapping[str, Any], mode: Basel
         acknowledgedHash=_opt(lifecycle.get("acknowledgedHash")),
         resolvedRunId=_opt(lifecycle.get("resolvedRunId")),
         resolvedAt=_opt(lifecycle.get("resolvedAt")),
+        attribution=attribution,
+        changedBy=changed_by(attribution),
     )
 
 
@@ -144,7 +149,7 @@ def _evaluated_through(stored: Mapping[str, Any]) -> str:
     return max(str(stored.get("lastSeenRunId") or ""), str(stored.get("resolvedRunId") or ""))
 
 
-def _detected(draft: FindingDraft, mode: BaselineMode, run_id: str, at: str) -> tuple[StoredFinding, HistoryEvent]:
+def _detected(draft: Mapping[str, Any], mode: BaselineMode, run_id: str, at: str) -> tuple[StoredFinding, HistoryEvent]:
     state = _state(draft, {}, mode)
     state["firstSeenRunId"] = state["lastSeenRunId"] = state["openedRunId"] = run_id
     state["firstSeenAt"] = state["lastSeenAt"] = at
@@ -165,7 +170,7 @@ def _detected(draft: FindingDraft, mode: BaselineMode, run_id: str, at: str) -> 
 
 
 def _seen_again(
-    draft: FindingDraft, stored: Mapping[str, Any], mode: BaselineMode, run_id: str, at: str
+    draft: Mapping[str, Any], stored: Mapping[str, Any], mode: BaselineMode, run_id: str, at: str
 ) -> tuple[StoredFinding, HistoryEvent | None]:
     state = _state(draft, stored, mode)
     state["lastSeenRunId"] = run_id
@@ -235,12 +240,18 @@ def plan_lifecycle(
     mode: BaselineMode,
     existing: Iterable[Mapping[str, Any]],
     finished_at: str,
+    attributions: Mapping[str, Attribution] | None = None,
 ) -> LifecyclePlan:
     """The finding states and history events one comparison leads to, given the stored findings of
-    this tenant, scope and baseline; `finished_at` is the current run's finish time."""
+    this tenant, scope and baseline; `finished_at` is the current run's finish time; `attributions`
+    (by finding id, DESIGN §12) go with findings this comparison creates, and with stored findings
+    that have none yet."""
     run_id = comparison.current_run_id
     stored_by_id = {str(f["id"]): f for f in existing}
-    drafts = {d["id"]: d for d in comparison.findings}
+    given = attributions or {}
+    drafts: dict[str, Mapping[str, Any]] = {
+        d["id"]: {**d, "attribution": given[d["id"]]} if d["id"] in given else d for d in comparison.findings
+    }
     findings: list[StoredFinding] = []
     events: list[HistoryEvent] = []
     previous: dict[str, Mapping[str, Any]] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal, TypedDict
 
+from shared.core.attribution import Attribution
 from shared.core.contracts.model import Severity
 
 ChangeType = Literal["added", "removed", "modified"]
@@ -22,6 +23,7 @@ SEVERITY_RANK: Final[dict[str, int]] = {"low": 0, "medium": 1, "high": 2}
 LIST_FIELDS: Final[tuple[str, ...]] = (
     "id", "policyType", "subjectId", "displayName", "changeType", "categories", "changeSummary", "severity",
     "status", "baselineRunId", "currentRunId", "firstSeenRunId", "lastSeenRunId", "firstSeenAt", "lastSeenAt",
+    "changedBy", "changedAt", "changedFromIp", "changedWithApp", "attributionState",
 )  # fmt: skip
 
 
@@ -81,6 +83,10 @@ class StoredFinding(FindingDraft):
     acknowledgedHash: str | None
     resolvedRunId: str | None
     resolvedAt: str | None
+    # Who made the change (DESIGN §12), kept for the finding's life; None before §12 existed.
+    attribution: Attribution | None
+    # The newest matching event's user principal name or application name (the list's `changedBy`).
+    changedBy: str | None
 
 
 class HistoryEvent(TypedDict):
@@ -143,6 +149,8 @@ class Counts(TypedDict):
     byChangeType: dict[str, int]
     byPolicyType: dict[str, int]
     bySeverity: dict[str, int]
+    # New findings by `changedBy` (findings with no actor are not in it).
+    byActor: dict[str, int]
 
 
 class Summary(TypedDict):

@@ -1,9 +1,9 @@
 """Summary arithmetic (pure, DESIGN §5): state, baseline, current run, counts and coverage of one tenant.
 
 `counts` has the totals by status (`new`, `acknowledged`, `resolved`) and breakdowns by change type,
-policy type and severity that count findings whose status is `new` only: the default list of the
-portal. `byChangeType` and `bySeverity` always carry every key (zero included); `byPolicyType` only
-the types with at least one new finding, so a recount and a chain of incremental updates give
+policy type, severity and actor (`changedBy`, DESIGN §12) that count findings whose status is `new`
+only: the default list of the portal. `byChangeType` and `bySeverity` always carry every key (zero
+included); `byPolicyType` and `byActor` only the keys with at least one new finding, so a recount and a chain of incremental updates give
 equal summaries. Counts cover the findings they are given: the shell decides which set (every
 finding of the tenant and scope) and keeps it current by adding signed deltas (`plan_delta`,
 `status_delta`, `add_counts`): it stores each delta with the findings it describes and folds it into
@@ -47,6 +47,7 @@ def empty_counts() -> Counts:
         byChangeType=dict.fromkeys(CHANGE_TYPES, 0),
         byPolicyType={},
         bySeverity=dict.fromkeys(SEVERITIES, 0),
+        byActor={},
     )
 
 
@@ -56,6 +57,7 @@ def count_findings(findings: Iterable[Mapping[str, Any]]) -> Counts:
     for finding in findings:
         _signed(counts, str(finding["status"]), finding, 1)
     counts["byPolicyType"] = dict(sorted(counts["byPolicyType"].items()))
+    counts["byActor"] = dict(sorted(counts["byActor"].items()))
     return counts
 
 
@@ -137,6 +139,10 @@ def _signed(counts: Counts, status: str, finding: Mapping[str, Any], delta: int)
         (counts["byPolicyType"], finding["policyType"]),
     ):
         fixed[str(key)] = fixed.get(str(key), 0) + delta
+    actor = finding.get("changedBy")
+    if actor:
+        by_actor = counts.setdefault("byActor", {})  # type: ignore[typeddict-item]
+        by_actor[str(actor)] = by_actor.get(str(actor), 0) + delta
 
 
 def status_delta(
@@ -175,11 +181,12 @@ def add_counts(counts: Counts, delta: Counts) -> Counts:
     out = copy.deepcopy(counts)
     for status in STATUSES:
         out[status] = out[status] + delta.get(status, 0)  # type: ignore[literal-required]
-    for name in ("byChangeType", "bySeverity", "byPolicyType"):
-        target: dict[str, int] = out[name]  # type: ignore[literal-required]
+    for name in ("byChangeType", "bySeverity", "byPolicyType", "byActor"):
+        target: dict[str, int] = out.setdefault(name, {})  # type: ignore[misc]
         for key, value in (delta.get(name) or {}).items():  # type: ignore[attr-defined]
             target[key] = target.get(key, 0) + value
     out["byPolicyType"] = {k: v for k, v in sorted(out["byPolicyType"].items()) if v}
+    out["byActor"] = {k: v for k, v in sorted(out["byActor"].items()) if v}
     return out
 
 
@@ -191,6 +198,7 @@ def clamp_counts(counts: Counts) -> Counts:
     out["byChangeType"] = {k: max(0, v) for k, v in out["byChangeType"].items()}
     out["bySeverity"] = {k: max(0, v) for k, v in out["bySeverity"].items()}
     out["byPolicyType"] = {k: v for k, v in sorted(out["byPolicyType"].items()) if v > 0}
+    out["byActor"] = {k: v for k, v in sorted((out.get("byActor") or {}).items()) if v > 0}
     return out
 
 
@@ -198,8 +206,8 @@ def is_zero(delta: Counts) -> bool:
     """True when a delta moves nothing."""
     return not any(delta[s] for s in STATUSES) and not any(  # type: ignore[literal-required]
         v
-        for name in ("byChangeType", "bySeverity", "byPolicyType")
-        for v in delta[name].values()  # type: ignore[literal-required]
+        for name in ("byChangeType", "bySeverity", "byPolicyType", "byActor")
+        for v in (delta.get(name) or {}).values()  # type: ignore[attr-defined]
     )
 
 

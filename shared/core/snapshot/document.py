@@ -1,7 +1,8 @@
 """The snapshot document (schema v1): built from a scan's type results, serialised deterministically (pure).
 
-`references` (the names findings show, `shared.core.references`) sits beside `types`, never inside an
-item: it feeds no item hash, so a renamed group changes no item.
+`references` (the names findings show, `shared.core.references`) and `audit` (the audit events
+attribution needs, `shared.core.attribution`) sit beside `types`, never inside an item: they feed no
+item hash, so a renamed group or a new audit event changes no item.
 """
 
 from __future__ import annotations
@@ -53,8 +54,10 @@ def build_snapshot(
     finished_at: str,
     results: Sequence[TypeResult],
     references: Mapping[str, Any] | None = None,
+    audit: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The snapshot document of one run; `references` is the run's section of names (empty: none)."""
+    """The snapshot document of one run; `references` is the run's section of names (empty: none),
+    `audit` its section of audit events (None: the logs were not read, the section is left out)."""
     types: dict[str, Any] = {}
     for result in sorted(results, key=lambda r: r.policy_type):
         types[result.policy_type] = {
@@ -64,7 +67,7 @@ def build_snapshot(
             "itemCount": len(result.items),
             "items": result.items,
         }
-    return {
+    document: dict[str, Any] = {
         "schemaVersion": SCHEMA_VERSION,
         "tenantId": tenant_id,
         "runId": run_id,
@@ -76,6 +79,9 @@ def build_snapshot(
         "references": dict(references) if references is not None else empty_references(),
         "types": types,
     }
+    if audit is not None:
+        document["audit"] = dict(audit)
+    return document
 
 
 def encode_snapshot(document: dict[str, Any]) -> bytes:

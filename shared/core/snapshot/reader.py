@@ -204,6 +204,9 @@ def scan_snapshot(data: bytes, keep: KeepItem | None = None) -> tuple[dict[str, 
         raise SnapshotError("snapshot_invalid", f"snapshot lacks {', '.join(missing)}")
     if not isinstance(document.get("references", {}), dict):
         raise SnapshotError("snapshot_invalid", "references is not an object")
+    audit = document.get("audit", {})
+    if not isinstance(audit, dict) or not isinstance(audit.get("events", []), list):
+        raise SnapshotError("snapshot_invalid", "audit is not an object with an events array")
     return document, index
 
 

@@ -136,6 +136,7 @@ def test_a_ready_summary_counts_by_status_and_breaks_down_the_new_findings() -> 
             "byChangeType": {"added": 1, "modified": 1, "removed": 1},
             "byPolicyType": {CA: 1, SC: 1, SCRIPT: 1},
             "bySeverity": {"high": 3, "low": 0, "medium": 0},
+            "byActor": {},
         },
         "coverage": {"complete": [CA, SCRIPT, SC], "failed": []},
     }
