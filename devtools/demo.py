@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import FrameType
@@ -29,6 +30,7 @@ from urllib.parse import quote, urlencode
 
 if TYPE_CHECKING:
     from devtools.graphsim import GraphSimulator, SimTenant
+    from devtools.graphsim.audit import AuditActor
     from devtools.receiver import WebhookReceiver
     from devtools.runner import Runner
 
@@ -166,8 +168,24 @@ def _pilot_group(tenant: SimTenant) -> str:
     return tenant.add_group(PILOT_GROUP)
 
 
+def _technician(tenant: SimTenant, name: str, ip: str) -> AuditActor:
+    """An MSP technician signed in to the tenant's portal (the audit logs name them)."""
+    from devtools.graphsim.audit import AuditActor
+
+    user_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{tenant.tenant_id}/{name}"))
+    return AuditActor.user(f"{name}@{tenant.domain}", user_id, ip)
+
+
+def _automation() -> AuditActor:
+    """The MSP's own automation, acting with application permissions."""
+    from devtools.graphsim.audit import AuditActor
+
+    return AuditActor.app("MSP Automation runbook", "3f6c9e1a-5b2d-4c8e-9a7f-1d2e3f4a5b6c")
+
+
 def apply_changes(sim: GraphSimulator, tenant_ids: list[str]) -> list[ScriptedChange]:
-    """Realistic edits spread over the portfolio: each one is something a technician really does."""
+    """Realistic edits spread over the portfolio: each one is something a technician (or the MSP's
+    automation) really does, logged in the tenant's audit logs under who did it."""
     done: list[ScriptedChange] = []
     small_first = sorted(tenant_ids, key=lambda t: sim.tenant(t).size)
     big_first = list(reversed(small_first))
@@ -177,7 +195,8 @@ def apply_changes(sim: GraphSimulator, tenant_ids: list[str]) -> list[ScriptedCh
     found = _find(sim, tenant_ids, _defender_setting)
     if found:
         tid, tenant, (policy, definition, before, after) = found
-        tenant.set_setting_value(policy["id"], definition, after)
+        with tenant.audit.acting_as(_technician(tenant, "jordan.lee", "203.0.113.24")):
+            tenant.set_setting_value(policy["id"], definition, after)
         short = definition.rsplit("_", 1)[-1]
         done.append(
             ScriptedChange(
@@ -189,7 +208,8 @@ def apply_changes(sim: GraphSimulator, tenant_ids: list[str]) -> list[ScriptedCh
     found = _find(sim, big_first, _asr_rule_in_block_mode)
     if found:
         tid, tenant, (policy, rule) = found
-        tenant.set_setting_value(policy["id"], rule, f"{rule}_audit")
+        with tenant.audit.acting_as(_technician(tenant, "sam.ortiz", "198.51.100.42")):
+            tenant.set_setting_value(policy["id"], rule, f"{rule}_audit")
         short = rule.rsplit("_", 1)[-1]
         done.append(
             ScriptedChange(
@@ -203,7 +223,8 @@ def apply_changes(sim: GraphSimulator, tenant_ids: list[str]) -> list[ScriptedCh
         tid, tenant, policies = found
         policy = policies[0]
         group_id = _pilot_group(tenant)
-        tenant.add_exclusion_assignment("deviceCompliancePolicy", policy["id"], group_id)
+        with tenant.audit.acting_as(_technician(tenant, "jordan.lee", "203.0.113.24")):
+            tenant.add_exclusion_assignment("deviceCompliancePolicy", policy["id"], group_id)
         done.append(
             ScriptedChange(
                 tid, "deviceCompliancePolicy", policy["id"], "modified",
@@ -215,7 +236,8 @@ def apply_changes(sim: GraphSimulator, tenant_ids: list[str]) -> list[ScriptedCh
     if found:
         tid, tenant, policies = found
         policy = policies[-1]
-        tenant.delete("conditionalAccessPolicy", policy["id"])
+        with tenant.audit.acting_as(_automation()):
+            tenant.delete("conditionalAccessPolicy", policy["id"])
         done.append(
             ScriptedChange(
                 tid, "conditionalAccessPolicy", policy["id"], "removed",
@@ -225,21 +247,22 @@ def apply_changes(sim: GraphSimulator, tenant_ids: list[str]) -> list[ScriptedCh
 
     tid = small_first[len(small_first) // 2] if len(small_first) > 2 else small_first[0]
     tenant = sim.tenant(tid)
-    script_id = tenant.add(
-        "deviceManagementScript",
-        {
-            "@odata.type": "#microsoft.graph.deviceManagementScript",
-            "displayName": "Disable-USBStorage",
-            "description": "Blocks USB mass storage on shared front-desk PCs",
-            "scriptContent": base64.b64encode(USB_SCRIPT.encode()).decode(),
-            "runAsAccount": "system",
-            "enforceSignatureCheck": False,
-            "fileName": "Disable-USBStorage.ps1",
-            "roleScopeTagIds": ["0"],
-            "runAs32Bit": False,
-        },
-    )
-    tenant.add_assignment("deviceManagementScript", script_id, "allDevices")
+    with tenant.audit.acting_as(_technician(tenant, "sam.ortiz", "198.51.100.42")):
+        script_id = tenant.add(
+            "deviceManagementScript",
+            {
+                "@odata.type": "#microsoft.graph.deviceManagementScript",
+                "displayName": "Disable-USBStorage",
+                "description": "Blocks USB mass storage on shared front-desk PCs",
+                "scriptContent": base64.b64encode(USB_SCRIPT.encode()).decode(),
+                "runAsAccount": "system",
+                "enforceSignatureCheck": False,
+                "fileName": "Disable-USBStorage.ps1",
+                "roleScopeTagIds": ["0"],
+                "runAs32Bit": False,
+            },
+        )
+        tenant.add_assignment("deviceManagementScript", script_id, "allDevices")
     done.append(
         ScriptedChange(
             tid, "deviceManagementScript", script_id, "added",
@@ -308,7 +331,8 @@ def apply_changes(sim: GraphSimulator, tenant_ids: list[str]) -> list[ScriptedCh
     found = _find(sim, big_first, _wifi_with_key)
     if found:
         tid, tenant, config = found
-        tenant.rotate_secret("deviceConfiguration", config["id"])
+        with tenant.audit.acting_as(_technician(tenant, "jordan.lee", "203.0.113.24")):
+            tenant.rotate_secret("deviceConfiguration", config["id"])
         done.append(
             ScriptedChange(
                 tid, "deviceConfiguration", config["id"], "modified",
@@ -384,6 +408,15 @@ def print_finding(api: Api, tenant_id: str, finding_id: str) -> dict[str, Any]:
     print(f"  {detail['displayName']} ({detail['policyType']}, {detail['subjectId']})")
     print(f"  {detail['changeType']}, severity {detail['severity']}, status {detail['status']}")
     print(f"  baseline run {detail['baselineRunId']} → current run {detail['currentRunId']}")
+    attribution = detail.get("attribution") or {}
+    if attribution.get("events"):
+        newest = attribution["events"][0]
+        actor = newest["actor"]
+        who = actor.get("userPrincipalName") or actor.get("applicationDisplayName")
+        where = f" from {actor['ipAddress']}" if actor.get("ipAddress") else ""
+        print(f"  changed by {who}{where} at {newest['at']} ({newest['activity']}, {newest['source']} audit log)")
+    else:
+        print(f"  changed by: {attribution.get('state', 'not known')} ({attribution.get('reason')})")
     for change in detail["changes"]:
         before = change["beforeLabel"] if change["beforeLabel"] is not None else _value(change["before"])
         after = change["afterLabel"] if change["afterLabel"] is not None else _value(change["after"])

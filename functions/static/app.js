@@ -442,6 +442,16 @@
         : h("p", { class: "muted" }, "No new findings."));
   }
 
+  function actorBreakdown(byActor) {
+    const rows = Object.entries(byActor).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([who, n]) =>
+      h("tr", {}, h("th", { scope: "row" }, who), h("td", { class: "num" }, String(n))));
+    return h("section", { class: "breakdown", "aria-labelledby": "by-actor-h" },
+      h("h3", { id: "by-actor-h" }, "Changed by"),
+      rows.length
+        ? h("table", { class: "data compact", id: "by-actor" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Who"), h("th", { scope: "col", class: "num" }, "New"))), h("tbody", {}, rows))
+        : h("p", { class: "muted" }, "No new finding names who made it yet."));
+  }
+
   async function summaryView(current, tid) {
     const [name, summaryRes, runsRes] = await Promise.all([
       tenantName(tid),
@@ -469,7 +479,8 @@
         h("div", { class: "breakdowns" },
           breakdown("Severity", "by-severity", SEVERITIES.map((k) => [k, (counts.bySeverity || {})[k] || 0]), tid, "severity"),
           breakdown("Change type", "by-change-type", CHANGE_TYPES.map((k) => [k, (counts.byChangeType || {})[k] || 0]), tid, "changeType"),
-          breakdown("Policy type", "by-policy-type", byType, tid, "policyType", label))),
+          breakdown("Policy type", "by-policy-type", byType, tid, "policyType", label),
+          actorBreakdown(counts.byActor || {}))),
       h("section", { "aria-labelledby": "runs-h" },
         h("h2", { id: "runs-h" }, "Compared runs"),
         h("div", { class: "run-cards" },
@@ -528,6 +539,59 @@
     return h("span", { class: "muted" }, f.changeType === "modified" ? (f.categories || []).join(", ") : "whole policy");
   }
 
+  // Who changed it (DESIGN §12): the list's flat fields, the detail's attribution.
+  const ATTRIBUTION_TEXT = {
+    pending: "Waiting for the audit log",
+    unattributed: "Not in the audit log",
+    unavailable: "Audit log not readable",
+  };
+  const ATTRIBUTION_REASONS = {
+    awaiting_audit_log: "Audit logs lag behind changes (Entra by minutes); a later scan looks again.",
+    no_matching_event: "The audit logs, read well after the change, name no event for this object in its window.",
+    forbidden: "The app may not read this tenant's audit logs (AuditLog.Read.All / DeviceManagementApps.Read.All).",
+    audit_not_read: "This run did not read the audit logs.",
+  };
+
+  function whereText(ip, app, who) {
+    const parts = [];
+    if (ip) parts.push(`from ${ip}`);
+    if (app && app !== who) parts.push(`with ${app}`);
+    return parts.join(" · ");
+  }
+
+  function whoCell(f) {
+    if (f.changedBy) {
+      const where = whereText(f.changedFromIp, f.changedWithApp, f.changedBy);
+      return h("span", { class: "stack who" }, h("span", { class: "actor" }, f.changedBy), " ",
+        h("span", { class: "muted" }, time(f.changedAt), where ? ` · ${where}` : ""));
+    }
+    return h("span", { class: "muted who" }, ATTRIBUTION_TEXT[f.attributionState] || "—");
+  }
+
+  function actorName(actor) {
+    return actor.userPrincipalName || actor.applicationDisplayName || actor.applicationId || actor.userId || "unknown";
+  }
+
+  function attributionView(a) {
+    if (!a) return h("p", { class: "muted", id: "attribution" }, "Detected before the app read audit logs: who made this change is not known.");
+    const window = a.window ? h("p", { class: "muted" }, "Changed between ", time(a.window.after), " and ", time(a.window.before), ".") : null;
+    if (a.state !== "attributed") {
+      return h("div", { id: "attribution", "data-state": a.state },
+        h("p", {}, h("strong", {}, ATTRIBUTION_TEXT[a.state] || a.state), a.reason ? [" — ", ATTRIBUTION_REASONS[a.reason] || code(a.reason)] : null),
+        window);
+    }
+    return h("div", { id: "attribution", "data-state": a.state }, window,
+      h("ol", { class: "events", id: "attribution-events" }, (a.events || []).map((e) => {
+        const who = actorName(e.actor || {});
+        const where = whereText(e.actor?.ipAddress, e.actor?.applicationDisplayName, who);
+        return h("li", {},
+          h("strong", { class: "actor" }, who), e.actor?.type === "application" ? " (application)" : "", " ",
+          h("span", {}, e.activity), " · ", time(e.at),
+          where ? h("span", { class: "muted" }, ` · ${where}`) : null,
+          " ", h("span", { class: "muted" }, `(${e.source === "entra" ? "Entra audit log" : "Intune audit log"})`));
+      })));
+  }
+
   function findingRow(tid, f, params) {
     return h("tr", {},
       h("th", { scope: "row", "data-label": "Policy" }, h("a", { href: hrefFinding(tid, f.id, params), class: "finding-link", "data-finding-id": f.id }, f.displayName || f.subjectId)),
@@ -535,6 +599,7 @@
       h("td", { "data-label": "Change" }, badge("change", f.changeType, capital(f.changeType))),
       h("td", { "data-label": "Severity" }, badge("severity", f.severity, capital(f.severity))),
       h("td", { "data-label": "What changed", class: "what-changed" }, whatChanged(f)),
+      h("td", { "data-label": "Changed by", class: "changed-by" }, whoCell(f)),
       h("td", { "data-label": "Status" }, badge("status", f.status, capital(f.status))),
       h("td", { "data-label": "Last seen" }, time(f.lastSeenAt)));
   }
@@ -613,7 +678,7 @@
         ? h("div", { class: "table-wrap" },
           h("table", { class: "data responsive", id: "findings" },
             h("caption", { class: "visually-hidden" }, "Findings"),
-            h("thead", {}, h("tr", {}, ["Policy", "Policy type", "Change", "Severity", "What changed", "Status", "Last seen"].map((c) => h("th", { scope: "col" }, c)))),
+            h("thead", {}, h("tr", {}, ["Policy", "Policy type", "Change", "Severity", "What changed", "Changed by", "Status", "Last seen"].map((c) => h("th", { scope: "col" }, c)))),
             tbody))
         : h("p", { class: "empty", id: "no-findings" }, empty),
       more);
@@ -770,6 +835,9 @@
         h("dt", {}, "Current run"), h("dd", {}, code(f.currentRunId || "—")),
         h("dt", {}, "First seen"), h("dd", {}, time(f.firstSeenAt), f.firstSeenRunId ? [" · run ", code(f.firstSeenRunId)] : null),
         h("dt", {}, "Last seen"), h("dd", {}, time(f.lastSeenAt), f.lastSeenRunId ? [" · run ", code(f.lastSeenRunId)] : null)),
+      h("section", { "aria-labelledby": "who-h" },
+        h("h2", { id: "who-h" }, "Who changed it"),
+        attributionView(f.attribution)),
       h("section", { "aria-labelledby": "changes-h" },
         h("h2", { id: "changes-h" }, changes.length ? `Changes (${changes.length})` : "Changes"),
         explain ? h("p", { class: "callout" }, explain) : null,

@@ -304,3 +304,56 @@ def test_acknowledging_a_finding_that_changed_meanwhile_reloads_it(browser: Brow
     assert seen["errors"] == []
     # The page sent the ETag it had read (If-Match), and the API refused the stale write with a 412.
     assert len(seen["failed"]) == 1 and seen["failed"][0].startswith("412 ")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_who_changed_it_is_in_the_list_the_detail_and_the_summary(browser: Browser, seeded: Seeded, width: int) -> None:
+    page, seen = open_page(browser, width)
+    tenant = "Fabrikam Logistics"
+    tid = seeded.tenants[tenant]
+    listed = find(seeded, tenant)
+    # The scripted changes were made by two technicians and the MSP's automation (devtools.demo).
+    actors = {f["changedBy"] for f in listed}
+    assert any(str(a).startswith("jordan.lee@") for a in actors), actors
+    assert all(f["attributionState"] == "attributed" for f in listed), listed
+    page.goto(f"{seeded.page_url()}#/tenants/{tid}")
+    settled(page)
+    summary = seeded.api.get(f"/tenants/{tid}/drift")
+    by_actor = page.locator("#by-actor tbody tr")
+    assert by_actor.count() == len(summary["counts"]["byActor"]) > 0
+    for row in by_actor.all():
+        who, count = row.locator("th").inner_text(), row.locator("td").inner_text()
+        assert summary["counts"]["byActor"][who] == int(count)
+
+    page.locator("#stat-new").click()
+    settled(page)
+    for finding in listed:
+        row = page.locator("#findings tbody tr", has=page.locator(f"a[data-finding-id='{finding['id']}']"))
+        cell = row.locator("td[data-label='Changed by']").inner_text()
+        assert finding["changedBy"] in cell
+        if finding["changedFromIp"]:
+            assert f"from {finding['changedFromIp']}" in cell
+    shot(page, "findings-changed-by", width)
+
+    removed = next(f for f in listed if f["policyType"] == "conditionalAccessPolicy" and f["changeType"] == "removed")
+    assert removed["changedBy"] == "MSP Automation runbook"
+    page.locator(f"a.finding-link[data-finding-id='{removed['id']}']").click()
+    settled(page)
+    detail = seeded.api.get(f"/tenants/{tid}/drift/findings/{removed['id']}")
+    events = page.locator("#attribution-events > li")
+    assert events.count() == len(detail["attribution"]["events"]) >= 1
+    first = events.first.inner_text()
+    newest = detail["attribution"]["events"][0]
+    assert "MSP Automation runbook (application)" in first
+    assert newest["activity"] == "Delete conditional access policy" and newest["activity"] in first
+    assert "Entra audit log" in first
+    shot(page, "detail-changed-by", width)
+
+    # A technician's change shows where it came from, and with which app.
+    by_user = next(f for f in listed if str(f["changedBy"]).startswith("jordan.lee@"))
+    page.goto(f"{seeded.page_url()}#/tenants/{tid}/findings/{by_user['id']}")
+    settled(page)
+    first = page.locator("#attribution-events > li").first.inner_text()
+    assert by_user["changedBy"] in first and f"from {by_user['changedFromIp']}" in first
+    assert "with Microsoft Intune portal extension" in first and "Intune audit log" in first
+    assert seen["failed"] == [] and seen["errors"] == []
