@@ -11,6 +11,11 @@ GET. A scan is what `scan_tenant` does with Graph: every type, then the names it
 the wall-time ratio and the busiest 20 s window of operations, for a first scan (no setting
 definition cached) and for a rescan of the unchanged tenant with the definitions the first one read
 (it must read none). The simulator runs in its default strict mode (what real Graph refuses, it refuses).
+
+Each scan also reads the tenant's audit logs (DESIGN §12) since the previous scheduled run started
+(6 hours back), as `shared.flows.scan` does beside the types: the simulated tenant logged
+`--intune-events` and `--entra-events` changes in that window (other objects, other admins). The
+report gives the extra Graph operations the logs cost and checks the targets with them included.
 """
 
 from __future__ import annotations
@@ -19,18 +24,21 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import random
 import sys
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from devtools.graphsim import GraphSimulator, generate_tenant
+from shared.core.clock import iso
 from shared.core.contracts import CONTRACTS
 from shared.core.normalise import normalise_item
 from shared.core.references import CachedDefinition, DefinitionKey
 from shared.core.snapshot import TypeResult
+from shared.graph.audit import AuditRead, read_audit
 from shared.graph.client import GraphClient, GraphResponse, build_graph_client
 from shared.graph.credentials import StaticTokenProvider
 from shared.graph.names import ResolvedReferences, resolve_references
@@ -54,10 +62,20 @@ class OneAtATimeClient(GraphClient):
         return await self._send(Method.GET, url)
 
 
-def _serve(conn: Any, tenant_id: str, objects: int, latency_ms: int) -> None:
+AUDIT_WINDOW = timedelta(hours=6)  # the default SCAN_SCHEDULE: the previous run started 6 hours ago
+
+
+def _serve(conn: Any, tenant_id: str, objects: int, latency_ms: int, audit_events: tuple[int, int]) -> None:
     """The simulator in its own process (Graph is remote: it must not share our GIL)."""
     with GraphSimulator(token_secret=SECRET) as sim:
-        sim.add_tenant(tenant_id, generate_tenant(seed=2026, size=objects))
+        tenant = generate_tenant(seed=2026, size=objects)
+        rng = random.Random(2026)
+        now = datetime.now(UTC)
+        for source, count in zip(("intune", "entra"), audit_events, strict=True):
+            for _ in range(count):
+                at = now - timedelta(seconds=rng.uniform(0, AUDIT_WINDOW.total_seconds()))
+                tenant.audit.add_noise(source, at=at)  # type: ignore[arg-type]
+        sim.add_tenant(tenant_id, tenant)
         sim.faults.latency(latency_ms)
         conn.send(sim.base_url)
         while True:
@@ -80,11 +98,11 @@ def _serve(conn: Any, tenant_id: str, objects: int, latency_ms: int) -> None:
 class RemoteSimulator:
     """Talks to the simulator process."""
 
-    def __init__(self, tenant_id: str, objects: int, latency_ms: int) -> None:
+    def __init__(self, tenant_id: str, objects: int, latency_ms: int, audit_events: tuple[int, int]) -> None:
         parent, child = multiprocessing.Pipe()
         self._conn = parent
         self._process = multiprocessing.Process(
-            target=_serve, args=(child, tenant_id, objects, latency_ms), daemon=True
+            target=_serve, args=(child, tenant_id, objects, latency_ms, audit_events), daemon=True
         )
         self._process.start()
         self.base_url: str = parent.recv()
@@ -113,9 +131,10 @@ Cache = dict[DefinitionKey, CachedDefinition]
 
 
 async def _scan(
-    client: GraphClient, selection: list[str], sequential: bool, cache: Cache
-) -> tuple[list[TypeResult], ResolvedReferences, dict[str, float]]:
-    """What a scan asks Graph: every type, then the names (as `shared.flows.scan` does).
+    client: GraphClient, selection: list[str], sequential: bool, cache: Cache, since: str
+) -> tuple[list[TypeResult], ResolvedReferences, AuditRead, dict[str, float]]:
+    """What a scan asks Graph: every type with the audit logs beside them, then the names (as
+    `shared.flows.scan` does; the one-at-a-time client reads the logs after the types).
 
     Normalising the items between the two is CPU, not Graph: it is timed apart, so the wall-time
     ratio compares what DESIGN §8 compares (time spent waiting for Graph).
@@ -123,10 +142,16 @@ async def _scan(
     times: dict[str, float] = {}
     try:
         started = time.perf_counter()
+        sources = ("entra", "intune")
         if sequential:
             raws = [await TypeReader(client, CONTRACTS[t]).read() for t in selection]
+            logs = await read_audit(client, sources, since)
         else:
-            raws = list(await asyncio.gather(*(TypeReader(client, CONTRACTS[t]).read() for t in selection)))
+
+            async def types() -> list[list[dict[str, Any]]]:
+                return list(await asyncio.gather(*(TypeReader(client, CONTRACTS[t]).read() for t in selection)))
+
+            raws, logs = await asyncio.gather(types(), read_audit(client, sources, since))
         times["read"] = time.perf_counter() - started
         started = time.perf_counter()
         results = [
@@ -139,7 +164,7 @@ async def _scan(
         times["names"] = time.perf_counter() - started
     finally:
         await client.close()
-    return results, resolved, times
+    return results, resolved, logs, times
 
 
 def _measure(
@@ -148,7 +173,8 @@ def _measure(
     """One scan's figures, and the definition cache after it (what the store would keep)."""
     sim.reset()
     client = _client(tenant_id, env, sequential)
-    results, resolved, times = asyncio.run(_scan(client, sorted(CONTRACTS), sequential, cache))
+    since = iso(datetime.now(UTC) - AUDIT_WINDOW)
+    results, resolved, logs, times = asyncio.run(_scan(client, sorted(CONTRACTS), sequential, cache, since))
     objects = sum(len(r.items) for r in results)
     wall = times["read"] + times["names"]
     seen = sim.stats()
@@ -177,6 +203,12 @@ def _measure(
             "settingDefinitionsInSnapshot": len(resolved.references["settingDefinitions"]),
             "unresolved": {kind: len(ids) for kind, ids in unresolved.items()},
         },
+        "audit": {
+            # One operation per page ($top=999); included in graphOperations above.
+            "auditOperations": logs.pages,
+            "eventsKept": len(logs.events),
+            "sources": {source: read["status"] for source, read in sorted(logs.sources.items())},
+        },
     }, after
 
 
@@ -186,10 +218,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=int, default=20)
     parser.add_argument("--budget", type=int, default=800, help="GRAPH_REQUEST_BUDGET (operations per 20 s)")
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--intune-events", type=int, default=500, help="Intune audit events in the 6 h window")
+    parser.add_argument("--entra-events", type=int, default=2000, help="Entra audit events in the 6 h window")
     args = parser.parse_args(argv)
 
     tenant_id = str(uuid.uuid4())
-    sim = RemoteSimulator(tenant_id, args.objects, args.latency_ms)
+    sim = RemoteSimulator(tenant_id, args.objects, args.latency_ms, (args.intune_events, args.entra_events))
     try:
         env = {
             "GRAPH_BASE_URL": sim.base_url,
@@ -213,7 +247,11 @@ def main(argv: list[str] | None = None) -> int:
         "rescanUnchanged": rescan,
         "oneAtATime": baseline,
         "wallTimeRatio": round(ratio, 4),
+        "auditEventsInWindow": {"intune": args.intune_events, "entra": args.entra_events},
+        "extraOperationsPerScanForAudit": ours["audit"]["auditOperations"],
         "targets": {
+            "auditReadWhole": ours["audit"]["eventsKept"] == args.intune_events + args.entra_events
+            and set(ours["audit"]["sources"].values()) == {"complete"},
             "roundTripsPerObject<=1.3": ours["roundTripsPerObject"] <= 1.3,
             "wallTimeRatio<=0.1": ratio <= 0.1,
             "neverAboveBudget": max(ours["maxOperationsIn20s"], rescan["maxOperationsIn20s"]) <= args.budget,

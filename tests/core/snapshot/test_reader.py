@@ -109,3 +109,28 @@ def test_references_that_are_not_an_object_make_the_snapshot_invalid() -> None:
     with pytest.raises(SnapshotError) as error:
         scan_snapshot(data)
     assert error.value.code == "snapshot_invalid"
+
+
+def test_the_audit_section_is_read_beside_stubbed_items_and_older_snapshots_without_it_still_read() -> None:
+    from shared.core.attribution import audit_section, source_read, trim_events
+
+    events = trim_events(
+        "entra",
+        [{"id": "d1", "activityDateTime": "2026-11-29T12:00:00Z", "targetResources": [{"id": "a", "type": "Policy"}]}],
+    )
+    audit = audit_section(
+        since="2026-11-29T06:00:00.000Z", read_at="2026-11-29T12:00:01.000Z", pending_since=None,
+        sources={"entra": source_read("complete")}, events=events,
+    )  # fmt: skip
+    document, _ = scan_snapshot(encode_snapshot({**_doc({"a": 1}), "audit": audit}), keep=lambda _t, _i: False)
+    assert document["audit"] == audit
+    assert document["audit"]["sources"]["intune"] == {"status": "notRead", "errorCode": None}
+    older, _ = scan_snapshot(encode_snapshot(_doc({"a": 1})))
+    assert "audit" not in older
+
+
+@pytest.mark.parametrize("audit", [["not", "an", "object"], {"events": "not a list"}])
+def test_an_audit_section_of_the_wrong_shape_makes_the_snapshot_invalid(audit: Any) -> None:
+    with pytest.raises(SnapshotError) as error:
+        scan_snapshot(encode_snapshot({**_doc({"a": 1}), "audit": audit}))
+    assert error.value.code == "snapshot_invalid"
