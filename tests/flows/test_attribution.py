@@ -238,3 +238,32 @@ def test_a_secret_in_an_audit_events_old_and_new_values_is_never_stored_or_logge
         assert value.encode() not in stored
         assert value not in logs
     assert b"modifiedProperties" not in stored
+
+
+def test_a_pending_finding_acknowledged_meanwhile_is_settled_without_counting_it_as_new(
+    host: Any, tenant: tuple[str, Any]
+) -> None:
+    tid, sim = tenant
+    register(host, tid, policyTypes=TYPES)
+    cycle_completed(host, tid)
+    first, second = _first(sim, "namedLocation"), _first(sim, "conditionalAccessPolicy")
+    sim.audit.latency_seconds = 3.0
+    with sim.audit.acting_as(ALICE):
+        _rename(sim, "namedLocation", first)
+        _rename(sim, "conditionalAccessPolicy", second)
+    cycle_completed(host, tid)
+    pending = _by_subject(tid)
+    assert {f["attribution"]["state"] for f in pending.values()} == {"pending"}
+    acknowledged = pending[first["id"]]["id"]
+    response = host.http("POST", f"/api/tenants/{tid}/drift/findings/{acknowledged}/acknowledge", {"note": "ok"})
+    assert response.status_code == 200, response.get_body()
+    time.sleep(3.2)
+    cycle_completed(host, tid)
+    settled = _by_subject(tid)
+    assert {f["attribution"]["state"] for f in settled.values()} == {"attributed"}
+    assert settled[first["id"]]["status"] == "acknowledged"
+    assert settled[first["id"]]["acknowledgedNote"] == "ok"
+    # Only the finding still new counts under its actor.
+    counts = summary(tid)["counts"]
+    assert counts["byActor"] == {ALICE.user_principal_name: 1}
+    assert (counts["new"], counts["acknowledged"]) == (1, 1)

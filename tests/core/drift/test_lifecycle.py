@@ -372,3 +372,42 @@ def test_each_open_period_gets_its_own_acknowledgement_event() -> None:
     _, second = acknowledge(store.findings[fid], "a@msp.example", None, "2026-02-01T10:00:00Z")
     assert first is not None and second is not None and first["id"] != second["id"]
     assert second["id"] == event_id(fid, "acknowledged", run_id(3))
+
+
+def _said(state: str, who: str | None = None) -> dict[str, Any]:
+    events = [
+        {"source": "intune", "id": f"e-{who}", "activity": "Patch", "at": "t", "actor": {"userPrincipalName": who}}
+    ]
+    return {"state": state, "reason": None, "events": events if who else [], "window": {"after": "a", "before": "b"}}
+
+
+def test_attribution_goes_with_a_new_finding_and_stays_with_it_through_its_life() -> None:
+    store = Store()
+    first = compare(snap(1), snap(2, realtime=2))
+    (draft,) = [d for d in first.findings if d["policyType"] == SC]
+    run = int(first.current_run_id.split("-")[1], 16)
+    plan = plan_lifecycle(
+        first,
+        mode="pinned",
+        existing=[],
+        finished_at=finished_at(run),
+        attributions={draft["id"]: _said("attributed", "alice@x")},
+    )
+    store.write(plan)
+    finding = store.findings[draft["id"]]
+    assert finding["attribution"]["events"][0]["actor"]["userPrincipalName"] == "alice@x"  # type: ignore[index]
+    assert finding["changedBy"] == "alice@x"
+    # Seen again by a later comparison whose logs name someone else (or nobody): the finding keeps its own.
+    later = compare(snap(1), snap(3, realtime=3))
+    plan = plan_lifecycle(
+        later, mode="pinned", existing=store.existing(later), finished_at=finished_at(3),
+        attributions={draft["id"]: _said("unattributed")},
+    )  # fmt: skip
+    store.write(plan)
+    assert store.findings[draft["id"]]["changedBy"] == "alice@x"
+    store.ack(draft["id"], note="seen")
+    assert store.findings[draft["id"]]["changedBy"] == "alice@x"
+    # Resolved when the object matches the baseline again: still who made the change.
+    store.step(compare(snap(1), snap(4)), "pinned")
+    assert store.findings[draft["id"]]["status"] == "resolved"
+    assert store.findings[draft["id"]]["attribution"]["state"] == "attributed"  # type: ignore[index]
