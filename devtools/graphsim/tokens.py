@@ -54,6 +54,7 @@ def make_token(
         "GroupSettings.Read.All",
         "CloudPC.Read.All",
         "Directory.Read.All",
+        "AuditLog.Read.All",
     ),
 ) -> str:
     """A bearer token the simulator accepts for ``tenant_id`` (``expires_in=None``: never expires)."""

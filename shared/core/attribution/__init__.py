@@ -2,6 +2,7 @@
 matched against its own window. Pure: the scan reads the logs, detection applies what this returns."""
 
 from shared.core.attribution.events import (
+    PERMISSIONS,
     SOURCES,
     Actor,
     AuditEvent,
@@ -38,6 +39,7 @@ from shared.core.attribution.match import (
 __all__ = [
     "DEFAULT_LATENCY_MINUTES",
     "MAX_EVENTS",
+    "PERMISSIONS",
     "REASON_AWAITING",
     "REASON_FORBIDDEN",
     "REASON_NOT_READ",

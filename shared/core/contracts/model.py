@@ -19,6 +19,8 @@ PERM_RBAC: Final = "DeviceManagementRBAC.Read.All"
 PERM_POLICY: Final = "Policy.Read.All"
 # Group names for findings in words (`directoryObjects/getByIds`: Microsoft documents no narrower one).
 PERM_DIRECTORY: Final = "Directory.Read.All"
+# Who changed it (DESIGN §12): the Entra audit log; Intune's needs PERM_APPS.
+PERM_AUDIT_LOG: Final = "AuditLog.Read.All"
 
 # Kinds of objects that items refer to by id and findings show by name (DESIGN §11).
 GROUP: Final = "group"
