@@ -286,10 +286,6 @@ class AuditLog:
             logged = [e for e in self._events[source] if e.visible_at <= now]
         return [e.event for e in sorted(logged, key=lambda e: e.at, reverse=True)]
 
-    def count(self, source: Source) -> int:
-        with self._lock:
-            return len(self._events[source])
-
 
 def _modified(before: Obj | None, after: Obj | None) -> list[Obj]:
     """`modifiedProperties` as the services write them: each top-level property that differs, its

@@ -192,7 +192,8 @@ def _attribute(
             )
 
         if settled:
-            stores.findings.settle(tenant_id, settled, delta, comparison.current_run_id, comparison.scope_key)
+            done = stores.findings.settle(tenant_id, settled, delta, comparison.current_run_id, comparison.scope_key)
+            log.info("detect_drift: tenant %s: %d of %d pending attribution(s) settled", tenant_id, done, len(records))
     return attribute_findings(
         comparison.findings, index, str(baseline_doc.get("startedAt")), str(current.get("startedAt")), latency
     )

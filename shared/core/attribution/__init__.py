@@ -2,7 +2,6 @@
 matched against its own window. Pure: the scan reads the logs, detection applies what this returns."""
 
 from shared.core.attribution.events import (
-    PERMISSIONS,
     SOURCES,
     Actor,
     AuditEvent,
@@ -15,7 +14,6 @@ from shared.core.attribution.events import (
     trim_events,
 )
 from shared.core.attribution.match import (
-    DEFAULT_LATENCY_MINUTES,
     MAX_EVENTS,
     REASON_AWAITING,
     REASON_FORBIDDEN,
@@ -37,9 +35,7 @@ from shared.core.attribution.match import (
 )
 
 __all__ = [
-    "DEFAULT_LATENCY_MINUTES",
     "MAX_EVENTS",
-    "PERMISSIONS",
     "REASON_AWAITING",
     "REASON_FORBIDDEN",
     "REASON_NOT_READ",

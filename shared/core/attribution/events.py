@@ -21,12 +21,9 @@ from typing import Any, Final, Literal, TypedDict
 
 from shared.core.clock import iso
 from shared.core.contracts import CONTRACTS
-from shared.core.contracts.model import PERM_APPS, PERM_AUDIT_LOG
 
 AuditSource = Literal["intune", "entra"]
 SOURCES: Final[tuple[AuditSource, ...]] = ("entra", "intune")
-# The application permission each log needs (without it: a 403, and attribution `unavailable`).
-PERMISSIONS: Final[dict[AuditSource, str]] = {"intune": PERM_APPS, "entra": PERM_AUDIT_LOG}
 # Graph's Intune workloads; every other configuration a contract reads is Entra's (Conditional
 # Access, named locations, authentication methods and the other `policies/...`).
 _INTUNE_ROOTS: Final = ("deviceManagement/", "deviceAppManagement/")

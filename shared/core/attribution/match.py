@@ -29,7 +29,6 @@ from shared.core.clock import iso
 AttributionState = Literal["attributed", "pending", "unattributed", "unavailable"]
 SourceStatus = Literal["complete", "failed", "notRead"]
 MAX_EVENTS: Final = 20
-DEFAULT_LATENCY_MINUTES: Final = 30
 
 REASON_AWAITING: Final = "awaiting_audit_log"
 REASON_NO_EVENT: Final = "no_matching_event"
@@ -103,11 +102,6 @@ class AuditIndex:
                 rid = str(resource.get("id") or "").lower()
                 if rid:
                     self._by_id.setdefault(rid, []).append(event)
-
-    @property
-    def read(self) -> bool:
-        """True when the scan read any audit log (a snapshot written before §12 has no section)."""
-        return bool(self.section.get("readAt"))
 
     def status(self, source: AuditSource) -> SourceRead:
         found = (self.section.get("sources") or {}).get(source)
