@@ -77,7 +77,16 @@ def test_two_admins_and_an_app_are_each_attributed_to_what_they_changed(host: An
     sim.audit.add_noise("entra", 5)
     sim.audit.add_noise("intune", object_id=device["id"], at=datetime.now(UTC) - timedelta(days=3), actor=BOB)
     sim.audit.add_noise("entra", object_id=policy["id"], at=datetime.now(UTC) - timedelta(days=3), actor=BOB)
+    # And one stamped after the current run started (a change made while the scan reads).
+    sim.audit.add_noise("entra", object_id=location["id"], at=datetime.now(UTC) + timedelta(hours=1), actor=BOB)
     current_run = cycle_completed(host, tid)
+    # The scan read from the baseline's start: the old events were not read, the late one was (and
+    # must not be attached below).
+    logged = snapshot(tid, current_run)["audit"]["events"]
+    assert [e["actor"]["userPrincipalName"] for e in logged if e["resources"][0]["id"] == location["id"]] == [
+        None,
+        BOB.user_principal_name,
+    ]
 
     found = _by_subject(tid)
     assert set(found) == {device["id"], catalog["id"], policy["id"], location["id"]}
