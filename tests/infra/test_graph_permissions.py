@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from shared.core.contracts import CONTRACTS  # noqa: E402
-from shared.core.contracts.model import PERM_DIRECTORY  # noqa: E402
+from shared.core.contracts.model import PERM_APPS, PERM_AUDIT_LOG, PERM_DIRECTORY  # noqa: E402
 
 GRAPH = "00000003-0000-0000-c000-000000000000"
 # Microsoft Graph's application permissions (app roles of its service principal) by value, as
@@ -29,14 +29,20 @@ APP_ROLE_IDS = {
     "GroupSettings.Read.All": "f3c4f514-c65a-43f5-bfce-1735872258dd",
     "CloudPC.Read.All": "a9e09520-8ed4-4cde-838e-4fdea192c227",
     "Directory.Read.All": "7ab1d382-f21e-4acd-a863-ba3e13f7da61",
+    "AuditLog.Read.All": "b0afded3-3588-46d8-8b3d-9842eff778da",
 }
 # Beside the policy types: the names of the groups that policies are assigned to
 # (`directoryObjects/getByIds`).
 GROUP_NAMES = PERM_DIRECTORY
 
 
+# Who changed it (DESIGN §12): the Intune audit log needs DeviceManagementApps.Read.All, the Entra
+# audit log AuditLog.Read.All.
+AUDIT_LOGS = {PERM_APPS, PERM_AUDIT_LOG}
+
+
 def needed() -> set[str]:
-    return {c.permission for c in CONTRACTS.values()} | {GROUP_NAMES}
+    return {c.permission for c in CONTRACTS.values()} | {GROUP_NAMES} | AUDIT_LOGS
 
 
 def test_every_contract_names_a_read_only_permission_with_a_known_id() -> None:
