@@ -8,7 +8,7 @@ from functions._http import preflight, respond
 from shared.api import baseline, findings, policy_types, subscriptions, templates, tenants
 from shared.api.openapi import get_document
 from shared.api.request import ApiRequest, ApiResponse
-from shared.settings import ALIGNMENT_QUEUE, SCAN_QUEUE
+from shared.settings import ALIGNMENT_QUEUE, RELAY_QUEUE, SCAN_QUEUE
 from shared.storage.stores import get_stores
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
@@ -65,9 +65,18 @@ def get_finding(req: func.HttpRequest) -> func.HttpResponse:
 
 
 @bp.route(route="tenants/{tenantId}/drift/findings/{findingId}/acknowledge", methods=["POST"], auth_level=ANON)
-def acknowledge(req: func.HttpRequest) -> func.HttpResponse:
-    """Acknowledge a finding with an optional note; honours If-Match."""
-    return respond(req, lambda r: findings.post_acknowledge(r, get_stores))
+@bp.queue_output(arg_name="relays", queue_name=RELAY_QUEUE, connection="AzureWebJobsStorage")
+def acknowledge(req: func.HttpRequest, relays: func.Out[str]) -> func.HttpResponse:
+    """Acknowledge a finding with an optional note; honours If-Match. The acknowledgement's drift
+    event waits in the tenant's outbox: ask for its relay (also when a retried request finds the
+    finding acknowledged already, in case the first ask was lost)."""
+
+    def handler(r: ApiRequest) -> ApiResponse:
+        response, message = findings.post_acknowledge(r, get_stores)
+        relays.set(message.to_message())
+        return response
+
+    return respond(req, handler)
 
 
 @bp.route(route="tenants/{tenantId}/drift/baseline", methods=["PUT"], auth_level=ANON)

@@ -7,8 +7,9 @@ import os
 
 import azure.functions as func
 
+from shared.core.messages import RelayRequest
 from shared.flows.drift import detect
-from shared.settings import SNAPSHOT_CONTAINER
+from shared.settings import RELAY_QUEUE, SNAPSHOT_CONTAINER
 from shared.storage.stores import get_stores
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
@@ -35,9 +36,13 @@ def _trigger_source() -> func.BlobSource:
     connection="AzureWebJobsStorage",
     source=_trigger_source(),
 )
-def detect_drift(snapshot: func.InputStream) -> None:
-    """Blob: compare a new snapshot with its baseline and keep findings, history and summary."""
+@bp.queue_output(arg_name="relays", queue_name=RELAY_QUEUE, connection="AzureWebJobsStorage")
+def detect_drift(snapshot: func.InputStream, relays: func.Out[str]) -> None:
+    """Blob: compare a new snapshot with its baseline and keep findings, history and summary; when
+    that recorded drift events (or may have, in an earlier attempt), ask for the tenant's relay."""
     outcome = detect(snapshot.name or "", snapshot.read(), get_stores())
+    if outcome.relay:
+        relays.set(RelayRequest(outcome.tenant_id, "detection").to_message())
     log.info(
         "detect_drift: %s run %s -> %s (%d findings)",
         outcome.tenant_id,

@@ -194,6 +194,7 @@ module storage 'modules/storage.bicep' = {
     scanQueueName: 'tenant-scans'
     alignmentQueueName: 'tenant-alignments'
     eventQueueName: 'drift-events'
+    relayQueueName: 'drift-relay'
     tableNamePrefix: tableNamePrefix
     tags: tags
   }

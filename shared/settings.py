@@ -86,6 +86,7 @@ SCAN_QUEUE: Final = "tenant-scans"
 TEMPLATE_CONTAINER: Final = "templates"
 ALIGNMENT_QUEUE: Final = "tenant-alignments"
 EVENT_QUEUE: Final = "drift-events"
+RELAY_QUEUE: Final = "drift-relay"
 CREDENTIAL_MODES: Final = ("managed_identity", "client_secret", "certificate", "static_token")
 AUTH_MODES: Final = ("easyauth", "jwt", "local")
 

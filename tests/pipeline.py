@@ -12,7 +12,7 @@ from typing import Any
 import function_app
 from bench.chaos import StorageFaultRule, StorageFaults
 from devtools.host import LocalHost
-from shared.settings import ALIGNMENT_QUEUE, EVENT_QUEUE, SCAN_QUEUE, SNAPSHOT_CONTAINER
+from shared.settings import ALIGNMENT_QUEUE, EVENT_QUEUE, RELAY_QUEUE, SCAN_QUEUE, SNAPSHOT_CONTAINER
 from shared.storage.stores import Stores, get_stores
 
 # What a script sends on a POST, PUT or DELETE, body or not: the API refuses a state change that is not JSON.
@@ -107,12 +107,20 @@ def every_stored_byte(tenant_id: str) -> bytes:
 
 
 def cycle(host: LocalHost) -> None:
-    """What the host does on a schedule: timer, then every scan message, then every new snapshot blob
-    and every alignment request the completed scans made."""
+    """What the host does on a schedule: timer, then every scan message, then every new snapshot blob,
+    every alignment request the completed scans made and every relay request of recorded drift events
+    (their deliveries stay on the events queue: `deliver_events`)."""
     host.fire_timer("schedule_scans")
     host.drain_queue(SCAN_QUEUE)
     host.deliver_new_blobs()
     host.drain_queue(ALIGNMENT_QUEUE)
+    relay(host)
+
+
+def relay(host: LocalHost) -> int:
+    """Run the relay queue trigger over every relay request: pending drift events are routed onto the
+    events queue."""
+    return host.drain_queue(RELAY_QUEUE)
 
 
 def tenant_with_drift(host: LocalHost, graph_sim: Any, name: str, seed: int, renamed: int = 1) -> str:

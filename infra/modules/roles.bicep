@@ -1,7 +1,7 @@
 // Every role the app's identity holds, each scoped to the one resource it is needed on and
 // nothing broader (no subscription or resource-group scope, no Owner/Contributor):
 //   storage account       Storage Blob Data Owner        host leases and keys, blob trigger receipts, snapshots, templates
-//                         Storage Queue Data Contributor tenant-scans and tenant-alignments queues and their poison queues
+//                         Storage Queue Data Contributor tenant-scans, tenant-alignments, drift-events, drift-relay queues and their poison queues
 //                         Storage Table Data Contributor drift tables
 //   Application Insights  Monitoring Metrics Publisher   telemetry with local auth disabled
 //   Key Vault             Key Vault Secrets User         Key Vault references in app settings

@@ -37,6 +37,8 @@ param scanQueueName string = 'tenant-scans'
 param alignmentQueueName string = 'tenant-alignments'
 @description('Queue of drift event deliveries, one message per event and subscription (and <name>-poison).')
 param eventQueueName string = 'drift-events'
+@description('Queue of relay requests: send the pending drift events of a tenant (its outbox) to subscriptions (and <name>-poison).')
+param relayQueueName string = 'drift-relay'
 
 @description('Prefix of every table name (TABLE_NAME_PREFIX).')
 param tableNamePrefix string = 'drift'
@@ -73,6 +75,8 @@ var queueNames = [
   '${alignmentQueueName}-poison'
   eventQueueName
   '${eventQueueName}-poison'
+  relayQueueName
+  '${relayQueueName}-poison'
 ]
 
 var containerNames = [

@@ -20,6 +20,7 @@ from shared.core.access import ROLE_READ, ROLE_TRIAGE
 from shared.core.contracts import CONTRACTS
 from shared.core.drift import CHANGE_TYPES, LIST_FIELDS, MAX_NOTE_LENGTH, SEVERITIES, build_summary, published_run
 from shared.core.ids import is_finding_id
+from shared.core.messages import RelayRequest
 from shared.core.tenants import Tenant
 from shared.errors import NotFoundError, PreconditionFailedError, ValidationError
 from shared.flows.triage import acknowledge_finding
@@ -159,8 +160,9 @@ def get_finding(request: ApiRequest, open_stores: StoresFactory) -> ApiResponse:
     return ApiResponse(_detail(stores, tenant_id, finding), headers={"ETag": etag})
 
 
-def post_acknowledge(request: ApiRequest, open_stores: StoresFactory) -> ApiResponse:
-    """POST .../findings/{findingId}/acknowledge: who comes from the identity, never the body."""
+def post_acknowledge(request: ApiRequest, open_stores: StoresFactory) -> tuple[ApiResponse, RelayRequest]:
+    """POST .../findings/{findingId}/acknowledge: who comes from the identity, never the body. Also
+    the relay request for the tenant's outbox, which holds the acknowledgement's drift event."""
     caller = enter(request, ROLE_TRIAGE)
     tenant_id = route_tenant_id(request)
     finding_id = route_finding_id(request)
@@ -172,4 +174,5 @@ def post_acknowledge(request: ApiRequest, open_stores: StoresFactory) -> ApiResp
     if if_match is not None and if_match != "*" and if_match != etag:
         raise PreconditionFailedError("the finding changed since it was read (ETag mismatch)")
     result = acknowledge_finding(stores, tenant_id, finding_id, caller.name, note, etag)
-    return ApiResponse(_detail(stores, tenant_id, result.finding), headers={"ETag": result.etag})
+    response = ApiResponse(_detail(stores, tenant_id, result.finding), headers={"ETag": result.etag})
+    return response, RelayRequest(tenant_id, "acknowledgement")

@@ -88,6 +88,12 @@ def is_run_id(value: Any) -> bool:
     return _full(_RUN_ID, value)
 
 
+def run_id_time(run_id: str) -> str:
+    """The moment a run id was minted, as `clock.iso` writes it (`2026-11-25T18:15:02.123Z`)."""
+    stamp = run_id.partition("-")[0]
+    return f"{stamp[0:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[9:11]}:{stamp[11:13]}:{stamp[13:15]}.{stamp[15:18]}Z"
+
+
 def _invert_digits(text: str) -> str:
     return "".join(str(9 - int(c)) if c.isdigit() else c for c in text)
 

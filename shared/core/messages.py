@@ -1,5 +1,6 @@
-"""Queue message bodies (pure): the scan request that the timer and `POST /scans` enqueue, and the
-alignment request a completed scan or a new template version enqueues."""
+"""Queue message bodies (pure): the scan request that the timer and `POST /scans` enqueue, the
+alignment request a completed scan or a new template version enqueues, and the relay request that
+whoever wrote drift events to a tenant's outbox enqueues."""
 
 from __future__ import annotations
 
@@ -99,3 +100,29 @@ def parse_alignment_message(body: str) -> AlignmentRequest:
     if run_id is not None and (not isinstance(run_id, str) or not is_run_id(run_id)):
         raise ValidationError("alignment message has an invalid runId")
     return AlignmentRequest(tenant_id, str(data.get("reason") or "scan"), run_id)
+
+
+@dataclass(frozen=True)
+class RelayRequest:
+    """The body of a drift-relay queue message: send a tenant's pending outbox (drift events recorded
+    with the state changes, DESIGN §13) to its subscriptions. `reason` says who asked (`detection`,
+    `scan`, `acknowledgement`); it is for logs only, since the relay always sends every pending event
+    of the tenant."""
+
+    tenant_id: str
+    reason: str
+
+    def to_message(self) -> str:
+        """The JSON text put on the queue."""
+        return json.dumps({"tenantId": self.tenant_id, "reason": self.reason}, sort_keys=True)
+
+
+def parse_relay_message(body: str) -> RelayRequest:
+    """Validate a relay message; anything malformed raises ValidationError."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise ValidationError("relay message is not JSON") from None
+    if not isinstance(data, dict):
+        raise ValidationError("relay message is not a JSON object")
+    return RelayRequest(require_guid(data.get("tenantId"), "tenantId"), str(data.get("reason") or ""))

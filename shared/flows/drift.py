@@ -51,6 +51,9 @@ class DetectionOutcome:
     findings_written: int
     events_added: int
     error_code: str | None = None
+    # The tenant's outbox may hold events of this detection: events were written now, or an earlier
+    # attempt of this run wrote findings (its relay request may have been lost), or the run failed.
+    relay: bool = False
 
 
 def parse_blob_name(name: str) -> tuple[str, str] | None:
@@ -81,7 +84,7 @@ def detect(blob_name: str, data: bytes, stores: Stores) -> DetectionOutcome:
         # A poison snapshot fails its run once, with a stable code, and is never retried.
         log.error("detect_drift: snapshot %s is unusable: %s", blob_name, exc.code)
         stores.runs.mark_unreadable(tenant_id, run_id, exc.code)
-        return DetectionOutcome(tenant_id, run_id, "rejected", 0, 0, exc.code)
+        return DetectionOutcome(tenant_id, run_id, "rejected", 0, 0, exc.code, relay=True)
 
     for attempt in range(MAX_ATTEMPTS):
         try:
@@ -233,10 +236,13 @@ def _detect_once(
     # Each finding, its events and its count delta in one transaction: a retry after a partial
     # write finds the written findings already at this run and plans nothing for them again.
     added = _write_plan(tenant_id, comparison, plan, {r.finding["id"]: r.etag for r in existing}, stores)
+    # A finding this run already evaluated was written by an earlier attempt of this detection,
+    # whose relay request may never have been sent: ask again (the relay sends nothing twice).
+    replayed = any(run_id in (r.finding.get("lastSeenRunId"), r.finding.get("resolvedRunId")) for r in existing)
     baseline_info = BaselineInfo(mode=mode, runId=baseline_doc["runId"], finishedAt=baseline_doc["finishedAt"])
     state = _publish_summary(tenant_id, document, stores, baseline_info, comparison.coverage())
     log.info(
         "detect_drift: tenant %s run %s vs %s (%s): %d finding(s) written, %d event(s)",
         tenant_id, run_id, baseline_doc["runId"], mode, len(plan.findings), added,
     )  # fmt: skip
-    return DetectionOutcome(tenant_id, run_id, state, len(plan.findings), added)
+    return DetectionOutcome(tenant_id, run_id, state, len(plan.findings), added, relay=added > 0 or replayed)

@@ -1,4 +1,13 @@
-"""The events flow (DESIGN §13): route events to subscriptions, send a test event, deliver one message.
+"""The events flow (DESIGN §13): relay a tenant's outbox, route events to subscriptions, send a test
+event, deliver one message.
+
+State changes record their events where they are decided, in the same write (the outbox): a history
+row written with the finding it changes (`relay: pending`, see `shared.storage.findings`), a failed
+run's record (`shared.storage.runs`). Whoever wrote such a row puts a relay request for the tenant on
+the relay queue (an output binding of its trigger); `relay` then reads every pending row of the
+tenant, builds the events (`shared.core.events`), routes them and flips the rows to `sent`. A relay
+that runs twice, or a row relayed twice after a crash, routes the same event ids again, and the
+deliveries log sends nothing twice (below).
 
 Delivery is never on the path of scans or detection: whoever has events calls `route_events`, which
 only reads the subscriptions and enqueues one message per (event, matching subscription) on the
@@ -19,19 +28,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from shared import settings
-from shared.core.clock import iso
+from shared.core.clock import iso, now_iso
 from shared.core.events import (
     MIN_ATTEMPTS,
     CloudEvent,
     DeliveryMessage,
     after_attempt,
+    finding_event,
     new_event_id,
     parse_delivery_message,
     render,
     route,
+    run_failed_event,
     signature_headers,
     subscription_test_event,
 )
+from shared.core.ids import run_id_time
+from shared.core.messages import parse_relay_message
+from shared.core.tenants import Tenant
 from shared.errors import ConflictError, NotFoundError, SecretUnreadableError
 from shared.storage.stores import Stores
 from shared.webhooks import SendResult, send
@@ -79,6 +93,46 @@ def route_events(stores: Stores, events: Sequence[CloudEvent]) -> int:
         return 0
     pairs = route(stores.subscriptions.list(), events)
     return stores.event_queue.send_all(DeliveryMessage(s.subscription_id, e).to_message() for s, e in pairs)
+
+
+@dataclass(frozen=True)
+class RelayOutcome:
+    """What one relay of a tenant's outbox did: events found pending, delivery messages enqueued."""
+
+    tenant_id: str
+    events: int
+    routed: int
+
+
+def relay(body: str, stores: Stores) -> RelayOutcome:
+    """Hand every pending event of one tenant's outbox (its findings' history rows and its failed
+    runs) to the matching subscriptions, then mark them sent. Raises ValidationError for a malformed
+    message (the trigger drops it). Costs two queries when nothing is pending."""
+    tenant_id = parse_relay_message(body).tenant_id
+    outbox = stores.findings.pending_events(tenant_id)
+    failures = stores.runs.pending_failures(tenant_id)
+    if not outbox and not failures:
+        return RelayOutcome(tenant_id, 0, 0)
+    registered = stores.tenants.get(tenant_id)
+    # A tenant removed from the registry since still has its changes announced, under its id.
+    tenant = registered or Tenant(tenant_id, tenant_id, False, [], [], "", "")
+    base_url = public_base_url()
+    events = [finding_event(entry.change, entry.finding, tenant, base_url) for entry in outbox]
+    # The event's time must not depend on when it is relayed: the deliveries log keys on it.
+    events += [
+        run_failed_event(
+            tenant, run.run_id, run.to_json()["errorCodes"], run.finished_at or run_id_time(run.run_id), base_url
+        )
+        for run in failures
+    ]
+    routed = route_events(stores, events)
+    # Sent only once routed: a crash in between routes them again, and deliveries skip what they made.
+    at = now_iso()
+    stores.findings.mark_relayed(tenant_id, [entry.key for entry in outbox], at)
+    for run in failures:
+        stores.runs.mark_relayed(tenant_id, run.run_id, at)
+    log.info("relay of tenant %s: %d event(s), %d delivery message(s)", tenant_id, len(events), routed)
+    return RelayOutcome(tenant_id, len(events), routed)
 
 
 def send_test_event(stores: Stores, subscription_id: str, requested_by: str) -> CloudEvent:

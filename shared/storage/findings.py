@@ -8,7 +8,8 @@ everything a state change writes lives here):
 - a finding: its id, 32 lower-case hex digits, so every finding sorts before `g`;
 - a history event: `h{findingId}_{at}_{eventId}` (one finding's history is one prefix range,
   oldest first), written in the same transaction as the finding state it records. It is also the
-  outbox of drift events (DESIGN §13): `relay` is `pending` until a relay has sent it;
+  outbox of drift events (DESIGN §13): `relay` is `pending` until the relay (`shared.flows.events`)
+  has handed its event to the subscriptions, then `sent`;
 - a count delta: `p{runId}_{first finding id}` for a detection, `pt{eventId}` for a triage change,
   `p{runId}_w{first finding id}` for attributions settled by a later scan: the signed change of the
   summary's counts that its transaction made (see `shared.storage.summaries`);
@@ -34,7 +35,8 @@ from azure.data.tables import TableTransactionError, UpdateMode
 
 from shared.core.attribution import PendingMark, attribution_fields
 from shared.core.canonical import canonical_bytes
-from shared.core.drift.models import LIST_FIELDS, Counts
+from shared.core.drift.models import LIST_FIELDS, Counts, HistoryEvent
+from shared.core.events import changed_by
 from shared.errors import ConcurrentUpdateError, StorageLimitError
 from shared.storage.clients import StorageClients
 from shared.storage.tables import (
@@ -59,6 +61,9 @@ HEAD_ROWS: Final = 101
 # Finding ids are lower-case hex: every finding row sorts in [0, g); history and deltas after it.
 FINDING_ROWS: Final = "RowKey ge '0' and RowKey lt 'g'"
 HISTORY_PREFIX: Final = "h"
+HISTORY_ROWS: Final = "RowKey ge 'h' and RowKey lt 'i'"
+RELAY_PENDING: Final = "pending"
+RELAY_SENT: Final = "sent"
 PENDING_PREFIX: Final = "p"
 MARK_PREFIX: Final = "w"
 # What a pending mark keeps of its finding: its window, and the fields the summary counts by.
@@ -84,15 +89,44 @@ def history_entity(tenant_id: str, event: Mapping[str, Any], finding: Mapping[st
         "PartitionKey": tenant_id,
         "RowKey": history_key(str(event["findingId"]), str(event["at"]), str(event["id"])),
         "rowType": "history",
-        "relay": "pending",
+        "relay": RELAY_PENDING,
     }
     for key in _EVENT_FIELDS:
         if event.get(key) is not None:
             entity[key] = event[key]
     for key in _EVENT_DATA:
         if finding.get(key) is not None:
-            entity[f"finding{key[0].upper()}{key[1:]}"] = finding[key]
+            entity[_data_property(key)] = finding[key]
+    who = changed_by(finding)  # DESIGN §12 attribution, when the finding carries it
+    if who is not None:
+        entity[_data_property("changedBy")] = who
     return entity
+
+
+def _data_property(key: str) -> str:
+    return f"finding{key[0].upper()}{key[1:]}"
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A history row not yet relayed: the recorded change and the finding as it stood after it (the
+    fields a drift event's `data` needs: `id`, `policyType`, `subjectId`, `displayName`,
+    `changeType`, `severity`, `scopeKey`, `changedBy` when known, `status`)."""
+
+    key: str
+    change: HistoryEvent
+    finding: dict[str, Any]
+
+
+def outbox_entry(entity: Mapping[str, Any]) -> OutboxEntry:
+    """The outbox entry of a history row."""
+    change: HistoryEvent = event_from_entity(entity)  # type: ignore[assignment]
+    finding: dict[str, Any] = {"id": change["findingId"], "status": change["toStatus"]}
+    for key in (*_EVENT_DATA, "changedBy"):
+        value = entity.get(_data_property(key))
+        if value is not None:
+            finding[key] = value
+    return OutboxEntry(str(entity["RowKey"]), change, finding)
 
 
 def event_from_entity(entity: Mapping[str, Any]) -> dict[str, Any]:
@@ -352,6 +386,32 @@ class FindingStore:
                 continue
             done += len(group)
         return done
+    def pending_events(self, tenant_id: str) -> list[OutboxEntry]:
+        """The tenant's outbox: every history row whose event has not been relayed yet, by finding
+        and time (one query over the history range; a page per 1,000 rows pending)."""
+        entities = self._table.query_entities(
+            f"PartitionKey eq @t and {HISTORY_ROWS} and relay eq @pending",
+            parameters={"t": tenant_id, "pending": RELAY_PENDING},
+        )
+        return [outbox_entry(e) for e in entities]
+
+    def mark_relayed(self, tenant_id: str, keys: Iterable[str], at: str) -> int:
+        """Flip history rows to `relay: sent`, 100 to a transaction (merges: nothing else of a row
+        changes); returns the transactions made."""
+        ordered = sorted(set(keys))
+        transactions = 0
+        for start in range(0, len(ordered), MAX_BATCH_ENTITIES):
+            batch = [
+                (
+                    "update",
+                    {"PartitionKey": tenant_id, "RowKey": key, "relay": RELAY_SENT, "relayedAt": at},
+                    {"mode": UpdateMode.MERGE},
+                )
+                for key in ordered[start : start + MAX_BATCH_ENTITIES]
+            ]
+            self._table.submit_transaction(batch)
+            transactions += 1
+        return transactions
 
     def history(self, tenant_id: str, finding_id: str) -> list[dict[str, Any]]:
         """One finding's history rows, oldest first (one prefix-range query)."""

@@ -1,9 +1,14 @@
-"""The runs table: one record per scan run, newest first per tenant."""
+"""The runs table: one record per scan run, newest first per tenant.
+
+A failed run's record is also the outbox of its `drift.run.failed` event (DESIGN §13): the write
+that records the failure sets `relay` to `pending`, and the relay (`shared.flows.events`) flips it
+to `sent` once the event is handed to the subscriptions. The record and its event are one write.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
@@ -12,6 +17,9 @@ from azure.data.tables import UpdateMode
 from shared.core.ids import newest_first_key
 from shared.storage.clients import StorageClients
 from shared.storage.tables import dump_json, load_json, table_client
+
+RELAY_PENDING: Final = "pending"
+RELAY_SENT: Final = "sent"
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,7 @@ class RunStore:
         error_code: str | None = None,
         started_at: str | None = None,
     ) -> None:
-        """Record a run's outcome."""
+        """Record a run's outcome; a failed run's record waits for the relay (`relay: pending`)."""
         entity: dict[str, Any] = {
             "PartitionKey": tenant_id,
             "RowKey": newest_first_key(run_id),
@@ -130,6 +138,8 @@ class RunStore:
             "types": dump_json(types),
             "errorCode": error_code,
         }
+        if status == "failed":
+            entity["relay"] = RELAY_PENDING
         if started_at:
             entity["startedAt"] = started_at
         self._table.upsert_entity(entity, mode=UpdateMode.MERGE)
@@ -155,7 +165,8 @@ class RunStore:
         return None
 
     def mark_unreadable(self, tenant_id: str, run_id: str, error_code: str) -> None:
-        """A run whose snapshot cannot be read is failed, with the reader's stable code."""
+        """A run whose snapshot cannot be read is failed, with the reader's stable code (and its
+        `drift.run.failed` event waits for the relay, unless an earlier write already relayed it)."""
         entity = {
             "PartitionKey": tenant_id,
             "RowKey": newest_first_key(run_id),
@@ -165,7 +176,28 @@ class RunStore:
             "driftStatus": "failed",
             "driftErrorCode": error_code,
         }
+        current = self._entity(tenant_id, run_id)
+        if current is None or current.get("relay") != RELAY_SENT:
+            entity["relay"] = RELAY_PENDING
         self._table.upsert_entity(entity, mode=UpdateMode.MERGE)
+
+    def _entity(self, tenant_id: str, run_id: str) -> dict[str, Any] | None:
+        try:
+            return dict(self._table.get_entity(tenant_id, newest_first_key(run_id)))
+        except ResourceNotFoundError:
+            return None
+
+    def pending_failures(self, tenant_id: str) -> list[RunRecord]:
+        """Failed runs of a tenant whose `drift.run.failed` event has not been relayed yet."""
+        entities = self._table.query_entities(
+            "PartitionKey eq @t and relay eq @pending", parameters={"t": tenant_id, "pending": RELAY_PENDING}
+        )
+        return [_from_entity(e) for e in entities]
+
+    def mark_relayed(self, tenant_id: str, run_id: str, at: str) -> None:
+        """The run's failure event has been handed to the subscriptions."""
+        entity = {"PartitionKey": tenant_id, "RowKey": newest_first_key(run_id), "relay": RELAY_SENT, "relayedAt": at}
+        self._table.update_entity(entity, mode=UpdateMode.MERGE)
 
     def set_drift(self, tenant_id: str, run_id: str, status: str, error_code: str | None) -> None:
         """Record what drift detection made of this run's snapshot."""

@@ -6,7 +6,7 @@ from typing import Any
 
 import function_app
 from devtools.host import index_functions
-from shared.settings import ALIGNMENT_QUEUE, EVENT_QUEUE, SCAN_QUEUE
+from shared.settings import ALIGNMENT_QUEUE, EVENT_QUEUE, RELAY_QUEUE, SCAN_QUEUE
 
 
 def _functions() -> dict[str, Any]:
@@ -54,9 +54,15 @@ EXPECTED_HTTP = {
 
 
 def test_the_expected_functions_are_registered() -> None:
-    assert {"schedule_scans", "scan_tenant", "detect_drift", "align_tenant", "deliver_event", *EXPECTED_HTTP} <= set(
-        _functions()
-    )
+    assert {
+        "schedule_scans",
+        "scan_tenant",
+        "detect_drift",
+        "align_tenant",
+        "deliver_event",
+        "relay_events",
+        *EXPECTED_HTTP,
+    } <= set(_functions())
 
 
 def test_detect_drift_is_a_blob_trigger_on_snapshots_with_the_configured_source() -> None:
@@ -115,6 +121,19 @@ def test_deliver_event_is_triggered_by_the_events_queue_and_has_no_output_bindin
     assert bindings["msg"]["connection"] == "AzureWebJobsStorage"
     # Retries need a visibility delay, which an output binding cannot set: the flow enqueues them.
     assert set(bindings) == {"msg"}
+
+
+def test_whoever_records_drift_events_asks_for_the_relay_through_an_output_binding() -> None:
+    functions = _functions()
+    for name in ("detect_drift", "scan_tenant", "acknowledge"):
+        b = _bindings(functions[name])
+        assert b["relays"]["type"] == "queue" and _value(b["relays"]["direction"]) == 1, name
+        assert b["relays"]["queueName"] == RELAY_QUEUE == "drift-relay", name
+        assert b["relays"]["connection"] == "AzureWebJobsStorage", name
+    b = _bindings(functions["relay_events"])
+    assert b["msg"]["type"] == "queueTrigger" and b["msg"]["queueName"] == RELAY_QUEUE
+    # The relay enqueues deliveries through the storage adapter (one message per event and subscription).
+    assert set(b) == {"msg"}
 
 
 def test_http_functions_are_anonymous_at_the_platform_and_routed() -> None:

@@ -27,6 +27,7 @@ from shared.settings import (  # noqa: E402
     ALIGNMENT_QUEUE,
     APP_SETTINGS,
     EVENT_QUEUE,
+    RELAY_QUEUE,
     SCAN_QUEUE,
     SNAPSHOT_CONTAINER,
     TEMPLATE_CONTAINER,
@@ -356,6 +357,8 @@ def test_queue_and_tables_exist() -> None:
         "${alignmentQueueName}-poison",
         "eventQueueName",
         "${eventQueueName}-poison",
+        "relayQueueName",
+        "${relayQueueName}-poison",
     ]
     assert parameter(path, "scanQueueName")["default"] == SCAN_QUEUE
     assert module_param_value(path, "scanQueueName") == SCAN_QUEUE
@@ -363,6 +366,8 @@ def test_queue_and_tables_exist() -> None:
     assert module_param_value(path, "alignmentQueueName") == ALIGNMENT_QUEUE
     assert parameter(path, "eventQueueName")["default"] == EVENT_QUEUE
     assert module_param_value(path, "eventQueueName") == EVENT_QUEUE
+    assert parameter(path, "relayQueueName")["default"] == RELAY_QUEUE
+    assert module_param_value(path, "relayQueueName") == RELAY_QUEUE
 
     (tables,) = resources(path, "Microsoft.Storage/storageAccounts/tableServices/tables").values()
     loop = tables["attrs"]["config"]["loop_type"]["detail"]
