@@ -10,9 +10,11 @@ receiver on loopback. Sections, each compared with a baseline measured in the sa
 - `fanOut`: events to 20 subscriptions; deliveries/s, and its ratio to `delivery`.
 - `routing`: what handing events over costs (`route_events`: read the subscriptions, enqueue one
   message per matching subscription), in ms per event with 0 and with 20 subscriptions.
-
-Detection time with 0 and with 20 subscriptions (the issue's second figure) needs detection to hand
-its events over, which is wired in phase 2 of issue 14: it adds a `detection` section to SECTIONS.
+- `detection`: a tenant of the Graph simulator in which `--changes` objects change between two scans;
+  the `detect_drift` blob function's wall time (comparison, findings with their outbox rows, summary)
+  with 0 and with 20 subscriptions, median of `--rounds` rounds each (ratio: delivery is not on
+  detection's path, so about 1). The relay that follows (`relay_events`: read the outbox, route,
+  mark sent) is timed apart, where the subscriptions do cost.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import time
 import uuid
@@ -34,11 +37,12 @@ from shared.core.drift import HistoryEvent
 from shared.core.events import CloudEvent, finding_event, render, signature_headers
 from shared.core.tenants import Tenant
 from shared.flows.events import route_events
-from shared.settings import EVENT_QUEUE
+from shared.settings import EVENT_QUEUE, RELAY_QUEUE, SCAN_QUEUE
 from shared.webhooks import send
 
 FAN_OUT = 20
 RUN = "20260301T080000000Z-0badc0de"
+SIM_SECRET = "events-bench-token"
 
 
 @dataclass
@@ -49,6 +53,9 @@ class Context:
     stores: Any
     receiver: WebhookReceiver
     events: int
+    sim: Any = None
+    changes: int = 100
+    rounds: int = 3
 
     def subscribe(self, subscription_id: str, path: str) -> str:
         response = self.host.http("PUT", f"/api/subscriptions/{subscription_id}", {"url": self.receiver.url(path)})
@@ -57,7 +64,12 @@ class Context:
 
     def unsubscribe_all(self) -> None:
         for subscription in self.stores.subscriptions.list():
-            assert self.host.http("DELETE", f"/api/subscriptions/{subscription.subscription_id}").status_code == 204
+            answer = self.host.http(
+                "DELETE",
+                f"/api/subscriptions/{subscription.subscription_id}",
+                headers={"content-type": "application/json"},
+            )
+            assert answer.status_code == 204, answer.get_body()
 
 
 def synthetic_events(count: int, tenant: Tenant) -> list[CloudEvent]:
@@ -148,19 +160,78 @@ def routing(ctx: Context) -> dict[str, Any]:
     return out
 
 
-# Phase 2 adds ("detection", detection): detection time with 0 and with 20 subscriptions.
+def _timed(call: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
+def _scan(ctx: Context, tenant_id: str) -> None:
+    """POST a scan and run the scan queue function (the snapshot blob waits for `deliver_new_blobs`)."""
+    answer = ctx.host.http("POST", f"/api/tenants/{tenant_id}/scans", headers={"content-type": "application/json"})
+    assert answer.status_code == 202, answer.get_body()
+    ctx.host.drain_queue(SCAN_QUEUE)
+
+
+def detection(ctx: Context) -> dict[str, Any]:
+    from devtools.graphsim import generate_tenant
+    from devtools.graphsim.generator import WINDOWS_INTUNE_MIX
+
+    out: dict[str, Any] = {"changesPerRound": ctx.changes, "rounds": ctx.rounds}
+    ctx.unsubscribe_all()
+    for subscriptions in (0, FAN_OUT):
+        for n in range(subscriptions):
+            ctx.subscribe(f"detect-{n:02d}", f"/detect/{n:02d}")
+        tenant_id = str(uuid.uuid4())
+        ctx.sim.add_tenant(tenant_id, generate_tenant(seed=14 + subscriptions, size=1000, mix=WINDOWS_INTUNE_MIX))
+        response = ctx.host.http("PUT", f"/api/tenants/{tenant_id}", {"displayName": "Bench", "enabled": True})
+        assert response.status_code == 201, response.get_body()
+        tenant = ctx.sim.tenant(tenant_id)
+        objects = [(t, o["id"]) for t in ("settingsCatalogPolicy", "deviceConfiguration") for o in tenant.objects(t)]
+        assert len(objects) >= ctx.changes * ctx.rounds, len(objects)
+
+        _scan(ctx, tenant_id)
+        ctx.host.deliver_new_blobs()  # the first run: no baseline yet
+        detect, relay, routed = [], [], 0
+        for round_number in range(ctx.rounds):
+            for policy_type, object_id in objects[round_number * ctx.changes : (round_number + 1) * ctx.changes]:
+                tenant.rename(policy_type, object_id, f"Changed in round {round_number}")
+            _scan(ctx, tenant_id)
+            detect.append(_timed(ctx.host.deliver_new_blobs))
+            before = ctx.host.queue(EVENT_QUEUE).get_queue_properties().approximate_message_count
+            relay.append(_timed(lambda: ctx.host.drain_queue(RELAY_QUEUE)))
+            routed += ctx.host.queue(EVENT_QUEUE).get_queue_properties().approximate_message_count - before
+        assert routed == ctx.changes * ctx.rounds * subscriptions, routed
+        out[f"with{subscriptions}Subscriptions"] = {
+            "detectionSeconds": round(statistics.median(detect), 3),
+            "relaySeconds": round(statistics.median(relay), 3),
+            "deliveryMessagesRouted": routed,
+        }
+        ctx.host.queue(EVENT_QUEUE).clear_messages()
+        ctx.unsubscribe_all()
+    out["detectionRatio20To0"] = round(
+        out[f"with{FAN_OUT}Subscriptions"]["detectionSeconds"] / out["with0Subscriptions"]["detectionSeconds"], 2
+    )
+    return out
+
+
 SECTIONS: list[tuple[str, Callable[[Context], dict[str, Any]]]] = [
     ("delivery", delivery),
     ("fanOut", fan_out),
     ("routing", routing),
+    ("detection", detection),
 ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=400, help="events of the delivery section")
+    parser.add_argument("--changes", type=int, default=100, help="objects changed per detection round")
+    parser.add_argument("--rounds", type=int, default=3, help="detection rounds per subscription count")
     args = parser.parse_args(argv)
-    with Azurite.start() as azurite, WebhookReceiver() as receiver:
+    from devtools.graphsim import GraphSimulator
+
+    with Azurite.start() as azurite, WebhookReceiver() as receiver, GraphSimulator(token_secret=SIM_SECRET) as sim:
         os.environ.update(
             {
                 "AzureWebJobsStorage": azurite.connection_string,  # the emulator: loopback receivers allowed
@@ -168,6 +239,10 @@ def main(argv: list[str] | None = None) -> int:
                 "TABLE_NAME_PREFIX": "benchevents",
                 "SECRET_HASH_KEY": "bench-only-key",
                 "BLOB_TRIGGER_SOURCE": "LogsAndContainerScan",
+                "GRAPH_BASE_URL": sim.base_url,
+                "GRAPH_CREDENTIAL_MODE": "static_token",
+                "GRAPH_STATIC_TOKEN": SIM_SECRET,
+                "GRAPH_TIMEOUT_SECONDS": "60",
             }
         )
         import function_app
@@ -175,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
         from shared.storage.stores import get_stores
 
         host = LocalHost(function_app.app, azurite.connection_string)
-        ctx = Context(host, get_stores(), receiver, args.events)
+        host.skip_existing_blobs()
+        ctx = Context(host, get_stores(), receiver, args.events, sim, args.changes, args.rounds)
         report: dict[str, Any] = {"benchmark": "events", "worker": "one LocalHost worker, one message at a time"}
         for name, section in SECTIONS:
             report[name] = section(ctx)

@@ -5,7 +5,9 @@ N tenants (default 200; sizes and mixes from `bench.workload`) are registered th
 round fires the timer (`schedule_scans` → one message per tenant on `tenant-scans`), then, tenant by
 tenant as the host would, dequeues the message, runs `scan_tenant` (Graph → snapshot blob), deletes
 the message, and delivers the new snapshot the way the Event Grid blob trigger does (the host reads
-the blob) to `detect_drift`; the alignment a completed scan asks for (`align_tenant`, queue) runs too.
+the blob) to `detect_drift`; the alignment a completed scan asks for (`align_tenant`, queue) runs too,
+and so does the relay of drift events a detection or a failed run asks for (`relay_events`, queue;
+no subscriptions, so it routes to nobody: what it costs is reading and marking the outbox).
 Between the rounds a few percent of the tenants change (edits,
 deletions, additions) and every tenant's Graph order and volatile fields are shuffled.
 
@@ -189,7 +191,7 @@ class FleetHost:
 
         import function_app
         from devtools.host import LocalHost
-        from shared.settings import ALIGNMENT_QUEUE, SCAN_QUEUE, SNAPSHOT_CONTAINER
+        from shared.settings import ALIGNMENT_QUEUE, RELAY_QUEUE, SCAN_QUEUE, SNAPSHOT_CONTAINER
         from shared.storage.metering import RequestPolicy, StorageMeter
 
         self.meter = StorageMeter()
@@ -208,7 +210,7 @@ class FleetHost:
             self.local.queue(name)  # created
             return client
 
-        self.queues = {name: counted_queue(name) for name in (SCAN_QUEUE, ALIGNMENT_QUEUE)}
+        self.queues = {name: counted_queue(name) for name in (SCAN_QUEUE, ALIGNMENT_QUEUE, RELAY_QUEUE)}
         self.queue = self.queues[SCAN_QUEUE]
         plain_queue = self.local.queue
         # Output bindings and the host's dequeues go through the counted clients too.
@@ -236,6 +238,22 @@ class FleetHost:
             self.local.invoke("align_tenant", func.QueueMessage(id=message.id, body=message.content))
             queue.delete_message(message)
             return
+
+    def relay(self) -> int:
+        """Deliver every relay request detection or a failed scan put on its queue, as the host would."""
+        import azure.functions as func
+
+        from shared.settings import RELAY_QUEUE
+
+        queue = self.queues[RELAY_QUEUE]
+        handled = 0
+        while True:
+            batch = list(queue.receive_messages(max_messages=1, visibility_timeout=300))
+            if not batch:
+                return handled
+            self.local.invoke("relay_events", func.QueueMessage(id=batch[0].id, body=batch[0].content))
+            queue.delete_message(batch[0])
+            handled += 1
 
     def next_message(self) -> Any:
         for message in self.queue.receive_messages(max_messages=1, visibility_timeout=300):
@@ -267,6 +285,7 @@ def run_one(
     data = host.container.download_blob(name).readall()  # the blob trigger's input binding
     stream = func.blob.InputStream(data=data, name=f"snapshots/{name}", length=len(data))
     host.local.invoke("detect_drift", stream)
+    host.relay()  # only when the scan failed or detection recorded state changes
     peak = None
     if trace_memory:
         _, peak = tracemalloc.get_traced_memory()

@@ -92,7 +92,9 @@ def test_history_lives_in_the_findings_partition_as_the_outbox_of_drift_events(
     assert sorted(r["findingId"] for r in history) == sorted(f["id"] for f in stored)
     for row in history:
         assert row["RowKey"] == f"h{row['findingId']}_{row['at']}_{row['id']}"
-        assert row["relay"] == "pending" and row["action"] == "detected" and row["toStatus"] == "new"
+        assert row["action"] == "detected" and row["toStatus"] == "new"
+        # Written `pending`; the relay request detection made has been handled by the cycle.
+        assert row["relay"] == "sent" and row["relayedAt"] >= row["at"]
         assert row["findingPolicyType"] == "deviceConfiguration" and row["findingSeverity"]
     # Folded count deltas are gone; nothing but findings and history is left in the partition.
     assert {r["RowKey"][0] for r in rows} - set("0123456789abcdef") == {"h"}
