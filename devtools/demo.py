@@ -3,7 +3,8 @@
 Starts Azurite and the Graph simulator (the "demo" portfolio: three tenants of different sizes and
 mixes) on free ports, serves the function app with the local runner, registers the tenants through
 the HTTP API, scans them (timer → queue → snapshot blob → drift detection), makes realistic changes
-in the simulated tenants, scans again, prints each tenant's drift and one finding in detail, then
+in the simulated tenants, scans again, prints each tenant's drift, one finding in detail and the
+signed drift events a local webhook receiver got for the changes (and for an acknowledgement), then
 serves the API and the drift page until Ctrl-C (`--once` stops after printing). After the first scan a
 golden template is frozen from the first tenant and assigned to all of them; each tenant's alignment
 with it is printed after the second scan.
@@ -498,27 +499,83 @@ def check_detected(api: Api, changes: list[ScriptedChange]) -> list[tuple[Script
     return out
 
 
-def demo_events(api: Api, runner: Runner, receiver: WebhookReceiver) -> bool:
-    """Subscribe a local receiver, send it a test event through the events queue, verify the signature."""
-    from standardwebhooks.webhooks import Webhook
-
+def subscribe_receiver(api: Api, receiver: WebhookReceiver) -> str | None:
+    """Subscribe the local receiver to every drift event; its signing secret (None: refused)."""
     status, created = api.call("PUT", "/subscriptions/demo-receiver", {"url": receiver.url("/drift-events")})
     if status != 201:
         say(f"subscribing the local receiver failed: {status} {created}")
-        return False
+        return None
     say(
         f"subscribed a local webhook receiver ({receiver.url('/drift-events')}) with PUT /api/subscriptions/demo-receiver"
     )
+    return str(created["signingSecret"])
+
+
+def _verified_events(receiver: WebhookReceiver, secret: str) -> list[dict[str, Any]]:
+    """Every event the receiver got, each once its Standard Webhooks signature verifies."""
+    from standardwebhooks.webhooks import Webhook
+
+    return [Webhook(secret).verify(r.body, r.headers) for r in receiver.received("/drift-events")]
+
+
+def demo_events(
+    api: Api,
+    runner: Runner,
+    receiver: WebhookReceiver,
+    secret: str,
+    detected: list[tuple[ScriptedChange, str | None]],
+) -> bool:
+    """The drift events the second scan sent (one `drift.finding.opened` per scripted change), an
+    acknowledgement's event, and a test event; every signature verified."""
+    events = _verified_events(receiver, secret)
+    print()
+    print(f"{'event':<28} {'tenant':<20} {'severity':<8} what")
+    print("-" * 92)
+    for event in events:
+        data = event["data"]
+        print(
+            f"{event['type']:<28} {data['tenantDisplayName'][:20]:<20} {data.get('severity') or '-':<8} "
+            f"{data.get('displayName') or data.get('runId')}"
+        )
+    print()
+    opened = [e for e in events if e["type"] == "drift.finding.opened"]
+    per_finding = {fid: sum(1 for e in opened if e["data"]["findingId"] == fid) for _, fid in detected}
+    say(
+        f"{len(events)} drift event(s) arrived at the receiver, signatures verified; "
+        f"{sum(1 for n in per_finding.values() if n == 1)} of {len(per_finding)} scripted changes announced "
+        "by exactly one drift.finding.opened"
+    )
+    if any(n != 1 for n in per_finding.values()):
+        return False
+
+    change, finding_id = detected[0]
+    status, _ = api.call(
+        "POST", f"/tenants/{quote(change.tenant_id)}/drift/findings/{quote(str(finding_id))}/acknowledge",
+        {"note": "change ticket from the demo"},
+    )  # fmt: skip
+    runner.pump()
+    acknowledged = [e for e in _verified_events(receiver, secret) if e["type"] == "drift.finding.acknowledged"]
+    if status != 200 or len(acknowledged) != 1:
+        say(f"the acknowledgement's event did not arrive: {status}, {len(acknowledged)} event(s)")
+        return False
+    say(
+        f"acknowledged one finding with POST …/acknowledge → drift.finding.acknowledged {acknowledged[0]['id']} "
+        f"(actor {acknowledged[0]['data']['actor']})"
+    )
+
+    before = len(receiver.received("/drift-events"))
     status, queued = api.call("POST", "/subscriptions/demo-receiver/test")
     runner.pump()
-    received = receiver.received("/drift-events")
+    received = receiver.received("/drift-events")[before:]
     if status != 202 or not received:
         say(f"the test event did not arrive: {status} {queued}")
         return False
-    event = Webhook(created["signingSecret"]).verify(received[0].body, received[0].headers)
-    [delivery] = api.get("/subscriptions/demo-receiver/deliveries")["deliveries"]
+    [test] = [e for e in _verified_events(receiver, secret) if e["type"] == "drift.subscription.test"]
+    delivery = next(
+        d for d in api.get("/subscriptions/demo-receiver/deliveries")["deliveries"] if d["eventId"] == test["id"]
+    )
     say(
-        f"drift.subscription.test {event['id']} delivered (HTTP {delivery['lastHttpStatus']}, attempt "
+        f"drift.subscription.test {test['id']} delivered (HTTP {delivery['lastHttpStatus']}, attempt "
         f"{delivery['attempts']}); webhook-signature verified with standardwebhooks"
     )
     return True
@@ -532,7 +589,8 @@ def _scan_all(runner: Runner, label: str) -> None:
     runner.run_timer_now("schedule_scans")
     delivered = runner.pump()
     say(
-        f"{label}: schedule_scans → {delivered} deliveries (scan_tenant, detect_drift) in {time.monotonic() - started:.1f}s"
+        f"{label}: schedule_scans → {delivered} deliveries (scan_tenant, detect_drift, align_tenant, relay_events, "
+        f"deliver_event) in {time.monotonic() - started:.1f}s"
     )
 
 
@@ -601,6 +659,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             assign_template(api, list(portfolio))
             say(f"assigned it to all {len(portfolio)} tenants (each measured at once)")
+            secret = subscribe_receiver(api, receiver)
+            if secret is None:
+                return 1
             changes = apply_changes(sim, list(portfolio))
             for change in changes:
                 say(f"change: {change.description}")
@@ -635,7 +696,7 @@ def main(argv: list[str] | None = None) -> int:
                     print_finding(api, change.tenant_id, finding)
             if missed or not detected:
                 return 1
-            if not demo_events(api, runner, receiver):
+            if not demo_events(api, runner, receiver, secret, detected):
                 return 1
             if args.once:
                 say("done (--once)")
