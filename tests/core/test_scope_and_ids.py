@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared import settings
+from shared.core.clock import iso
 from shared.core.contracts import CONTRACTS
-from shared.core.ids import is_run_id, new_run_id, newest_first_key
+from shared.core.ids import is_run_id, new_run_id, newest_first_key, run_id_time
+from shared.core.messages import RelayRequest, parse_relay_message
 from shared.core.scope import normalise_selection, scope_key
 from shared.errors import SettingsError, ValidationError
 
@@ -81,3 +83,16 @@ def test_microsoft_clouds_are_recognised() -> None:
     ):
         assert settings.is_microsoft_cloud_host(url)
     assert not settings.is_microsoft_cloud_host("http://127.0.0.1:8099")
+
+
+def test_a_run_id_tells_the_moment_it_was_minted() -> None:
+    moment = datetime(2026, 3, 1, 8, 0, 2, 345000, tzinfo=UTC)
+    assert run_id_time(new_run_id(moment)) == iso(moment) == "2026-03-01T08:00:02.345Z"
+
+
+def test_a_relay_request_round_trips_and_names_a_tenant() -> None:
+    tenant = "6F1C2A8E-1B2C-4D5E-8F90-123456789ABC"
+    assert parse_relay_message(RelayRequest(tenant, "scan").to_message()) == RelayRequest(tenant.lower(), "scan")
+    for body in ("not json", "[]", '{"tenantId": "all"}', '{"reason": "scan"}'):
+        with pytest.raises(ValidationError):
+            parse_relay_message(body)

@@ -249,6 +249,24 @@ def test_a_run_that_fails_is_one_run_failed_event(host: Any, receiver: WebhookRe
     assert open_stores().runs.pending_failures(tenant) == []
 
 
+def test_a_snapshot_detection_cannot_read_fails_its_run_with_one_event(
+    host: Any, receiver: WebhookReceiver, graph_sim: Any
+) -> None:
+    secret = subscribe(host, "ops", receiver.url("/ops"), filter={"eventTypes": ["drift.run.failed"]})["signingSecret"]
+    tenant = _tenant(host, graph_sim, "Poisoned", seed=33)
+    cycle(host)
+    bad_run = "29990101T000000000Z-0badc0de"
+    open_stores().snapshots.create(f"{tenant}/{bad_run}.json.gz", b"not gzip at all")
+    host.deliver_new_blobs()
+    _deliver(host)
+    _detect_again(host, tenant)  # the blob is handed over again: the run's event is not sent again
+    _deliver(host)
+    [event] = _events(receiver.received("/ops"), secret)
+    assert event["id"] == run_failed_event_id(tenant, bad_run)
+    assert event["data"]["errorCodes"] == ["snapshot_corrupt"]
+    assert event["time"] == "2999-01-01T00:00:00.000Z", "no finish time recorded: the run id's moment"
+
+
 # ---- filters and formats --------------------------------------------------------------------------------
 
 
