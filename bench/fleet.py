@@ -278,14 +278,15 @@ def run_one(
     cpu_before, wall_before = time.process_time(), time.perf_counter()
     if trace_memory:
         tracemalloc.start()
-    host.local.invoke("scan_tenant", func.QueueMessage(id=message.id, body=message.content))
+    scanned = host.local.invoke("scan_tenant", func.QueueMessage(id=message.id, body=message.content))
     host.queue.delete_message(message)
     host.align()  # a completed scan asks for its template alignment
     name = f"{body['tenantId']}/{body['runId']}.json.gz"
     data = host.container.download_blob(name).readall()  # the blob trigger's input binding
     stream = func.blob.InputStream(data=data, name=f"snapshots/{name}", length=len(data))
-    host.local.invoke("detect_drift", stream)
-    host.relay()  # only when the scan failed or detection recorded state changes
+    detected = host.local.invoke("detect_drift", stream)
+    if scanned.outputs.get("relays") or detected.outputs.get("relays"):
+        host.relay()  # a failed run, or state changes recorded: the host then runs relay_events
     peak = None
     if trace_memory:
         _, peak = tracemalloc.get_traced_memory()

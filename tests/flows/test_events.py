@@ -72,7 +72,7 @@ def _json(response: Any) -> Any:
 def change(
     tenant: Tenant, n: int, severity: str = "high", policy_type: str = CA, event_type: str = FINDING_OPENED
 ) -> CloudEvent:
-    """The event of a recorded finding state change, as detection (phase 2) will hand it over."""
+    """The event of a recorded finding state change, built as the relay builds it from the outbox."""
     action, before, after = {
         FINDING_OPENED: ("detected", None, "new"),
         FINDING_ACKNOWLEDGED: ("acknowledged", "new", "acknowledged"),
