@@ -12,8 +12,8 @@ receiver on loopback. Sections, each compared with a baseline measured in the sa
   message per matching subscription), in ms per event with 0 and with 20 subscriptions.
 - `detection`: a tenant of the Graph simulator in which `--changes` objects change between two scans;
   the `detect_drift` blob function's wall time (comparison, findings with their outbox rows, summary)
-  with 0 and with 20 subscriptions, median of `--rounds` rounds each (ratio: delivery is not on
-  detection's path, so about 1). The relay that follows (`relay_events`: read the outbox, route,
+  with 0 and with 20 subscriptions, median of `--rounds` alternating rounds each (ratio: delivery is
+  not on detection's path, so about 1). The relay that follows (`relay_events`: read the outbox, route,
   mark sent) is timed apart, where the subscriptions do cost.
 """
 
@@ -179,36 +179,48 @@ def detection(ctx: Context) -> dict[str, Any]:
 
     out: dict[str, Any] = {"changesPerRound": ctx.changes, "rounds": ctx.rounds}
     ctx.unsubscribe_all()
-    for subscriptions in (0, FAN_OUT):
-        for n in range(subscriptions):
-            ctx.subscribe(f"detect-{n:02d}", f"/detect/{n:02d}")
+    counts = (0, FAN_OUT)
+    tenants: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    for subscriptions in counts:  # one tenant per subscription count, alike in size and mix
         tenant_id = str(uuid.uuid4())
-        ctx.sim.add_tenant(tenant_id, generate_tenant(seed=14 + subscriptions, size=1000, mix=WINDOWS_INTUNE_MIX))
+        ctx.sim.add_tenant(tenant_id, generate_tenant(seed=14, size=1000, mix=WINDOWS_INTUNE_MIX))
         response = ctx.host.http("PUT", f"/api/tenants/{tenant_id}", {"displayName": "Bench", "enabled": True})
         assert response.status_code == 201, response.get_body()
         tenant = ctx.sim.tenant(tenant_id)
         objects = [(t, o["id"]) for t in ("settingsCatalogPolicy", "deviceConfiguration") for o in tenant.objects(t)]
         assert len(objects) >= ctx.changes * ctx.rounds, len(objects)
-
+        tenants[subscriptions] = (tenant_id, objects)
         _scan(ctx, tenant_id)
-        ctx.host.deliver_new_blobs()  # the first run: no baseline yet
-        detect, relay, routed = [], [], 0
-        for round_number in range(ctx.rounds):
+    ctx.host.deliver_new_blobs()  # the first runs: no baseline yet
+    detect: dict[int, list[float]] = {k: [] for k in counts}
+    relay: dict[int, list[float]] = {k: [] for k in counts}
+    routed = dict.fromkeys(counts, 0)
+    # Rounds alternate between the two counts (the order flips every round), so a warming process or
+    # a busy machine weighs on both alike.
+    for round_number in range(ctx.rounds):
+        for subscriptions in counts if round_number % 2 == 0 else tuple(reversed(counts)):
+            for n in range(subscriptions):
+                ctx.subscribe(f"detect-{n:02d}", f"/detect/{n:02d}")
+            tenant_id, objects = tenants[subscriptions]
+            tenant = ctx.sim.tenant(tenant_id)
             for policy_type, object_id in objects[round_number * ctx.changes : (round_number + 1) * ctx.changes]:
                 tenant.rename(policy_type, object_id, f"Changed in round {round_number}")
             _scan(ctx, tenant_id)
-            detect.append(_timed(ctx.host.deliver_new_blobs))
+            detect[subscriptions].append(_timed(ctx.host.deliver_new_blobs))
             before = ctx.host.queue(EVENT_QUEUE).get_queue_properties().approximate_message_count
-            relay.append(_timed(lambda: ctx.host.drain_queue(RELAY_QUEUE)))
-            routed += ctx.host.queue(EVENT_QUEUE).get_queue_properties().approximate_message_count - before
-        assert routed == ctx.changes * ctx.rounds * subscriptions, routed
+            relay[subscriptions].append(_timed(lambda: ctx.host.drain_queue(RELAY_QUEUE)))
+            routed[subscriptions] += (
+                ctx.host.queue(EVENT_QUEUE).get_queue_properties().approximate_message_count - before
+            )
+            ctx.host.queue(EVENT_QUEUE).clear_messages()
+            ctx.unsubscribe_all()
+    for subscriptions in counts:
+        assert routed[subscriptions] == ctx.changes * ctx.rounds * subscriptions, routed
         out[f"with{subscriptions}Subscriptions"] = {
-            "detectionSeconds": round(statistics.median(detect), 3),
-            "relaySeconds": round(statistics.median(relay), 3),
-            "deliveryMessagesRouted": routed,
+            "detectionSeconds": round(statistics.median(detect[subscriptions]), 3),
+            "relaySeconds": round(statistics.median(relay[subscriptions]), 3),
+            "deliveryMessagesRouted": routed[subscriptions],
         }
-        ctx.host.queue(EVENT_QUEUE).clear_messages()
-        ctx.unsubscribe_all()
     out["detectionRatio20To0"] = round(
         out[f"with{FAN_OUT}Subscriptions"]["detectionSeconds"] / out["with0Subscriptions"]["detectionSeconds"], 2
     )
@@ -227,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=400, help="events of the delivery section")
     parser.add_argument("--changes", type=int, default=100, help="objects changed per detection round")
-    parser.add_argument("--rounds", type=int, default=3, help="detection rounds per subscription count")
+    parser.add_argument("--rounds", type=int, default=4, help="detection rounds per subscription count")
     args = parser.parse_args(argv)
     from devtools.graphsim import GraphSimulator
 
