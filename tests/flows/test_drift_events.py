@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import azure.functions as func
@@ -16,19 +15,17 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from bench.chaos import StorageFaultRule
-from devtools.azurite import Azurite
 from devtools.graphsim import generate_tenant
 from devtools.receiver import Received, WebhookReceiver
 from shared.core.events import event_json_schema, finding_event_id, run_failed_event_id
 from shared.core.messages import RelayRequest
-from shared.settings import EVENT_QUEUE, RELAY_QUEUE, SCAN_QUEUE
+from shared.settings import RELAY_QUEUE, SCAN_QUEUE
 from tests.pipeline import (
     JSON,
     cycle,
     deliver_events,
     deliveries,
     findings,
-    make_host,
     new_tenant_id,
     open_stores,
     register,
@@ -43,20 +40,8 @@ TYPES = ["deviceConfiguration", "namedLocation"]
 
 
 @pytest.fixture
-def host(app_env: dict[str, str], azurite: Azurite, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv("EVENT_RETRY_BASE_SECONDS", "1")
-    monkeypatch.setenv("EVENT_MAX_ATTEMPTS", "5")
-    monkeypatch.setenv("PUBLIC_BASE_URL", "https://drift.msp.example")
-    h = make_host(azurite.connection_string)
-    for queue in (EVENT_QUEUE, f"{EVENT_QUEUE}-poison", RELAY_QUEUE, f"{RELAY_QUEUE}-poison"):
-        h.queue(queue).clear_messages()  # the queues are shared by every test of the session
-    return h
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    with WebhookReceiver() as instance:
-        yield instance
+def host(events_host: Any) -> Any:
+    return events_host
 
 
 def _tenant(host: Any, graph_sim: Any, name: str, seed: int) -> str:
@@ -383,16 +368,22 @@ def _event_ids(tenant: str) -> set[str]:
 # ---- crashes between the write and the relay -------------------------------------------------------------
 
 
-def test_a_lost_relay_request_is_recovered_by_the_redelivered_snapshot(
-    host: Any, receiver: WebhookReceiver, graph_sim: Any
-) -> None:
-    subscribe(host, "psa", receiver.url("/psa"))
-    tenant = _tenant(host, graph_sim, "Contoso", seed=31)
+def _two_changes_detected(host: Any, graph_sim: Any, seed: int) -> str:
+    """A tenant scanned, two objects changed, scanned and detected again; its relay request not run yet."""
+    tenant = _tenant(host, graph_sim, "Contoso", seed=seed)
     cycle(host)
     _rename(graph_sim, tenant, "deviceConfiguration", 2)
     host.fire_timer("schedule_scans")
     host.drain_queue(SCAN_QUEUE)
     host.deliver_new_blobs()
+    return tenant
+
+
+def test_a_lost_relay_request_is_recovered_by_the_redelivered_snapshot(
+    host: Any, receiver: WebhookReceiver, graph_sim: Any
+) -> None:
+    subscribe(host, "psa", receiver.url("/psa"))
+    tenant = _two_changes_detected(host, graph_sim, seed=31)
     # The findings and their outbox rows are written; the relay request never makes it to the queue.
     host.queue(RELAY_QUEUE).clear_messages()
     assert len(open_stores().findings.pending_events(tenant)) == 2
@@ -408,12 +399,7 @@ def test_a_relay_that_dies_before_marking_its_rows_sends_nothing_twice(
     host: Any, receiver: WebhookReceiver, graph_sim: Any
 ) -> None:
     subscribe(host, "psa", receiver.url("/psa"))
-    tenant = _tenant(host, graph_sim, "Contoso", seed=32)
-    cycle(host)
-    _rename(graph_sim, tenant, "deviceConfiguration", 2)
-    host.fire_timer("schedule_scans")
-    host.drain_queue(SCAN_QUEUE)
-    host.deliver_new_blobs()
+    tenant = _two_changes_detected(host, graph_sim, seed=32)
     # The relay routes, then its first attempt to mark the rows sent fails; the queue hands the
     # request over again and the second relay routes the same events once more.
     mark = StorageFaultRule("mark relayed", "table", "transaction", "findings", "before", count=1)

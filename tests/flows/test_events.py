@@ -6,13 +6,11 @@ from __future__ import annotations
 import itertools
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from devtools.azurite import Azurite
 from devtools.graphsim import generate_tenant
 from devtools.graphsim.generator import WINDOWS_INTUNE_MIX
 from devtools.receiver import Answer, Received, WebhookReceiver
@@ -36,7 +34,6 @@ from tests.pipeline import (
     deliver_events,
     deliveries,
     every_stored_byte,
-    make_host,
     new_tenant_id,
     open_stores,
     register,
@@ -49,20 +46,8 @@ SC, CA = "settingsCatalogPolicy", "conditionalAccessPolicy"
 
 
 @pytest.fixture
-def host(app_env: dict[str, str], azurite: Azurite, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv("EVENT_RETRY_BASE_SECONDS", "1")
-    monkeypatch.setenv("EVENT_MAX_ATTEMPTS", "5")
-    monkeypatch.setenv("PUBLIC_BASE_URL", "https://drift.msp.example/")
-    h = make_host(azurite.connection_string)
-    for queue in (EVENT_QUEUE, f"{EVENT_QUEUE}-poison"):
-        h.queue(queue).clear_messages()  # the queues are shared by every test of the session
-    return h
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    with WebhookReceiver() as instance:
-        yield instance
+def host(events_host: Any) -> Any:
+    return events_host
 
 
 def _json(response: Any) -> Any:
