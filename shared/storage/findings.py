@@ -395,11 +395,10 @@ class FindingStore:
         )
         return [outbox_entry(e) for e in entities]
 
-    def mark_relayed(self, tenant_id: str, keys: Iterable[str], at: str) -> int:
+    def mark_relayed(self, tenant_id: str, keys: Iterable[str], at: str) -> None:
         """Flip history rows to `relay: sent`, 100 to a transaction (merges: nothing else of a row
-        changes); returns the transactions made."""
+        changes)."""
         ordered = sorted(set(keys))
-        transactions = 0
         for start in range(0, len(ordered), MAX_BATCH_ENTITIES):
             batch = [
                 (
@@ -410,8 +409,6 @@ class FindingStore:
                 for key in ordered[start : start + MAX_BATCH_ENTITIES]
             ]
             self._table.submit_transaction(batch)
-            transactions += 1
-        return transactions
 
     def history(self, tenant_id: str, finding_id: str) -> list[dict[str, Any]]:
         """One finding's history rows, oldest first (one prefix-range query)."""
