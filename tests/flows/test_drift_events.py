@@ -68,12 +68,10 @@ def _deliver(host: Any) -> None:
     deliver_events(host)
 
 
-def _rename(graph_sim: Any, tenant: str, policy_type: str, count: int, suffix: str = " (edited)") -> list[str]:
+def _rename(graph_sim: Any, tenant: str, policy_type: str, count: int) -> None:
     sim = graph_sim.tenant(tenant)
-    objects = sim.objects(policy_type)[:count]
-    for obj in objects:
-        sim.rename(policy_type, obj["id"], obj["displayName"] + suffix)
-    return [o["id"] for o in objects]
+    for obj in sim.objects(policy_type)[:count]:
+        sim.rename(policy_type, obj["id"], obj["displayName"] + " (edited)")
 
 
 def _detect_again(host: Any, tenant: str) -> None:
