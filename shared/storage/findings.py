@@ -386,6 +386,7 @@ class FindingStore:
                 continue
             done += len(group)
         return done
+
     def pending_events(self, tenant_id: str) -> list[OutboxEntry]:
         """The tenant's outbox: every history row whose event has not been relayed yet, by finding
         and time (one query over the history range; a page per 1,000 rows pending)."""
