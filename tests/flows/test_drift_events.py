@@ -16,6 +16,7 @@ from standardwebhooks.webhooks import Webhook
 
 from bench.chaos import StorageFaultRule
 from devtools.graphsim import generate_tenant
+from devtools.graphsim.audit import AuditActor
 from devtools.receiver import Received, WebhookReceiver
 from shared.core.events import event_json_schema, finding_event_id, run_failed_event_id
 from shared.core.messages import RelayRequest
@@ -93,7 +94,9 @@ def test_one_signed_opened_event_per_new_finding_and_nothing_new_on_redelivery(
     tenant = _tenant(host, graph_sim, "Contoso Dental", seed=21)
     cycle(host)
     assert open_stores().findings.pending_events(tenant) == []
-    _rename(graph_sim, tenant, "deviceConfiguration", 3)
+    alice = AuditActor.user("alice@contoso.example", "0a1b2c3d-0000-4000-8000-00000000a11c")
+    with graph_sim.tenant(tenant).audit.acting_as(alice):
+        _rename(graph_sim, tenant, "deviceConfiguration", 3)
     cycle(host)
     deliver_events(host)
 
@@ -114,6 +117,7 @@ def test_one_signed_opened_event_per_new_finding_and_nothing_new_on_redelivery(
             "Contoso Dental", "deviceConfiguration", finding["subjectId"],
         )  # fmt: skip
         assert (data["status"], data["previousStatus"], data["actor"]) == ("new", None, "system")
+        assert data["changedBy"] == finding["changedBy"] == "alice@contoso.example"  # DESIGN §12, from the audit log
         assert data["severity"] == finding["severity"] and data["changeType"] == finding["changeType"]
         assert data["runId"] == runs(host, tenant)[0]["runId"]
         assert data["link"] == f"https://drift.msp.example/api/ui#/tenants/{tenant}/findings/{finding['id']}"
