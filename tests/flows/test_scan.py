@@ -229,6 +229,14 @@ def test_two_scans_of_one_scope_never_overlap_and_the_waiting_one_completes_late
     assert run(host, tenant, request.run_id)["status"] == "completed"
 
 
+def _an_attempt_holds_the_lock(tenant: str, record: dict[str, Any], run_id: str, ttl_seconds: float) -> Any:
+    """An earlier delivery of `run_id` recorded its run as started and took the scope lock; returns the stores."""
+    stores = open_stores()
+    stores.runs.start(tenant, run_id, record["scopeKey"], record["policyTypes"], "schedule", "2026-01-01T00:00:00.000Z")
+    assert stores.locks.acquire(tenant, record["scopeKey"], run_id, ttl_seconds)
+    return stores
+
+
 def test_a_redelivery_after_a_crash_waits_out_the_dead_attempts_lock_and_completes_the_run(
     host: Any, tenant: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -237,13 +245,9 @@ def test_a_redelivery_after_a_crash_waits_out_the_dead_attempts_lock_and_complet
     monkeypatch.setattr(scan, "LOCK_TTL_SECONDS", 1.5)
     monkeypatch.setattr(scan, "LOCK_POLL_SECONDS", 0.2)
     record = register(host, tenant)
-    stores = open_stores()
     request = new_scan_request(tenant, "schedule")
     # The first attempt started the run, took the lock and died: nobody renews or releases it.
-    stores.runs.start(
-        tenant, request.run_id, record["scopeKey"], record["policyTypes"], "schedule", "2026-01-01T00:00:00.000Z"
-    )
-    assert stores.locks.acquire(tenant, record["scopeKey"], request.run_id, 1.5)
+    _an_attempt_holds_the_lock(tenant, record, request.run_id, 1.5)
     host.enqueue(SCAN_QUEUE, request.to_message())
     assert host.drain_queue(SCAN_QUEUE) == 1
     assert run(host, tenant, request.run_id)["status"] == "completed"
@@ -258,12 +262,8 @@ def test_a_second_delivery_of_a_scan_in_flight_waits_for_it_and_scans_nothing(
 
     monkeypatch.setattr(scan, "LOCK_POLL_SECONDS", 0.2)
     record = register(host, tenant)
-    stores = open_stores()
     first = new_scan_request(tenant, "schedule")
-    stores.runs.start(
-        tenant, first.run_id, record["scopeKey"], record["policyTypes"], "schedule", "2026-01-01T00:00:00.000Z"
-    )
-    assert stores.locks.acquire(tenant, record["scopeKey"], first.run_id, 60)
+    stores = _an_attempt_holds_the_lock(tenant, record, first.run_id, 60)
 
     def the_first_delivery_finishes() -> None:
         stores.runs.finish(tenant, first.run_id, "completed", "2026-01-01T00:00:05.000Z", {})
